@@ -1,0 +1,120 @@
+"""Check stage: what SHACL cannot see — quotes against archived texts, IRIs, references, lexical forms."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import RDF, Graph, Literal, Namespace, URIRef, XSD
+
+from .load import Sources, describe
+from .problems import Problem
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+# Lower-case ASCII words separated by "-" or "/", with an optional "#fragment": readable and stable.
+DATA_PATH = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*(?:#[a-z0-9]+(?:-[a-z0-9]+)*)?")
+LEXICAL_FORMS = {
+    XSD.gYear: re.compile(r"-?[0-9]{4}"),
+    XSD.gYearMonth: re.compile(r"-?[0-9]{4}-(0[1-9]|1[0-2])"),
+    XSD.date: re.compile(r"-?[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"),
+    XSD.integer: re.compile(r"[+-]?[0-9]+"),
+    XSD.decimal: re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
+}
+WHITESPACE = re.compile(r"\s+")
+
+
+def squeeze(text: str) -> str:
+    """Pages carry non-breaking spaces and line breaks a curator cannot see; words must match exactly."""
+    return WHITESPACE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=None)
+def archived_text(path: Path) -> str:
+    return squeeze(path.read_text(encoding="utf-8"))
+
+
+def check_quotes(sources: Sources, tw: Namespace) -> list[Problem]:
+    graph = sources.data
+    problems = []
+    texts = {}
+    for document, relative in graph.subject_objects(tw.archivedText):
+        path = sources.data_dir / str(relative)
+        if path.is_file():
+            texts[document] = archived_text(path)
+        else:
+            problems.append(Problem(sources.file_of(document), str(document), "archived-text",
+                                    f"the archived text {relative} does not exist under data/"))
+    for citation in sorted(set(graph.objects(None, tw.citation)), key=str):
+        quote = graph.value(citation, OA.exact)
+        document = graph.value(citation, PROV.wasQuotedFrom)
+        if quote is None or document not in texts:
+            continue  # SHACL reports the missing quote or source
+        if squeeze(str(quote)) not in texts[document]:
+            problems.append(Problem(sources.file_of(citation), describe(citation, graph), "quote-in-source",
+                                    f"the quote «{quote}» does not occur in the archived text of {document}"))
+    return problems
+
+
+def check_iris(sources: Sources, base_iri: str, tw: Namespace) -> list[Problem]:
+    problems = []
+    for subject in sorted(set(sources.data.subjects()), key=str):
+        if not isinstance(subject, URIRef):
+            continue
+        text = str(subject)
+        if not text.startswith(base_iri):
+            problems.append(Problem(sources.file_of(subject), text, "iri-form",
+                                    f"resources described in data/ must live under the base IRI {base_iri}"))
+        elif not text.startswith(str(tw)) and not DATA_PATH.fullmatch(text[len(base_iri):]):
+            problems.append(Problem(sources.file_of(subject), text, "iri-form",
+                                    "an IRI path must be lower-case ASCII words joined by '-' or '/' (e.g. partner/la-lisa)"))
+    return problems
+
+
+def check_references(sources: Sources, base_iri: str) -> list[Problem]:
+    """Every IRI of ours that data points at must be described somewhere: a typo is not a new resource."""
+    known = set(sources.data.subjects()) | set(sources.vocabulary.subjects())
+    problems = []
+    for subject, predicate, obj in sources.data:
+        if isinstance(obj, URIRef) and str(obj).startswith(base_iri) and obj not in known:
+            problems.append(Problem(sources.file_of(subject), describe(subject, sources.data), "reference-exists",
+                                    f"{sources.data.namespace_manager.normalizeUri(predicate)} points to {obj}, "
+                                    "which no file describes"))
+    for predicate in set(sources.data.predicates()) | set(sources.data.objects(None, RDF.type)):
+        if str(predicate).startswith(base_iri) and predicate not in known:
+            problems.append(Problem("data/", str(predicate), "reference-exists",
+                                    f"{predicate} is used in data/ but the ontology does not define it"))
+    return sorted(set(problems))
+
+
+def check_literals(sources: Sources) -> list[Problem]:
+    problems = []
+    for subject, predicate, obj in sources.data:
+        if isinstance(obj, Literal) and obj.datatype in LEXICAL_FORMS:
+            if not LEXICAL_FORMS[obj.datatype].fullmatch(str(obj)):
+                kind = sources.data.namespace_manager.normalizeUri(obj.datatype)
+                problems.append(Problem(sources.file_of(subject), describe(subject, sources.data), "literal-form",
+                                        f"«{obj}» is not a valid {kind} "
+                                        f"(on {sources.data.namespace_manager.normalizeUri(predicate)})"))
+    return sorted(problems)
+
+
+def check_wikidata_confirmations(sources: Sources, tw: Namespace) -> list[Problem]:
+    """A link that says «confirmed by snapshot S» must point at an item that S really holds."""
+    graph = sources.data
+    held = {(graph.value(record, tw.item), graph.value(record, tw.snapshot))
+            for record in graph.subjects(RDF.type, tw.WikidataRecord)}
+    problems = []
+    for link, snapshot in graph.subject_objects(tw.confirmedBy):
+        item = graph.value(link, tw.item)
+        if item is not None and (item, snapshot) not in held:
+            problems.append(Problem(sources.file_of(link), str(link), "wikidata-confirmed",
+                                    f"{item} is said to be confirmed by {snapshot}, but that snapshot has no record of it"))
+    return sorted(problems)
+
+
+def check(sources: Sources, base_iri: str, tw: Namespace) -> list[Problem]:
+    return (check_quotes(sources, tw) + check_iris(sources, base_iri, tw) + check_references(sources, base_iri)
+            + check_literals(sources) + check_wikidata_confirmations(sources, tw))

@@ -1,0 +1,60 @@
+"""Project settings: the one place where the base IRI and the folders are decided."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rdflib import Namespace
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    base_iri: str
+    data_dir: Path
+    ontology_dir: Path
+    shapes_dir: Path
+    output_dir: Path
+
+    @property
+    def tw(self) -> Namespace:
+        """The ontology namespace lives under the base IRI, like every other resource."""
+        return Namespace(self.base_iri + "ontology/")
+
+    def with_overrides(self, base_iri: str | None = None, output: str | None = None) -> "Settings":
+        settings = self
+        if base_iri:
+            settings = replace(settings, base_iri=normalise_base(base_iri))
+        if output:
+            settings = replace(settings, output_dir=Path(output).resolve())
+        return settings
+
+
+def normalise_base(base_iri: str) -> str:
+    """Relative IRIs in the Turtle files resolve against the base, so it must end with a slash."""
+    return base_iri if base_iri.endswith("/") else base_iri + "/"
+
+
+def load_settings(root: Path | None = None) -> Settings:
+    root = (root or find_project_root()).resolve()
+    table = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    conf = table.get("tool", {}).get("twinning", {})
+    return Settings(
+        root=root,
+        base_iri=normalise_base(conf.get("base_iri", "https://example.org/twinning/")),
+        data_dir=root / conf.get("data", "data"),
+        ontology_dir=root / conf.get("ontology", "ontology"),
+        shapes_dir=root / conf.get("shapes", "shapes"),
+        output_dir=root / conf.get("output", "publish"),
+    )
+
+
+def find_project_root(start: Path | None = None) -> Path:
+    """The project is the nearest folder upwards holding pyproject.toml and data/."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file() and (folder / "data").is_dir():
+            return folder
+    raise SystemExit(f"twinning: no project found in {here} or its parents (pyproject.toml and data/)")

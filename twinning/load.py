@@ -1,0 +1,95 @@
+"""Load stage: parse the Turtle of data/, ontology/ and shapes/, remembering which file says what."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, BNode, Graph, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from .config import Settings
+from .problems import Problem, StageFailed
+
+# A statement that opens at the start of a line with "subject a Class": how curators define a resource.
+DEFINITION_LINE = re.compile(r"^(<[^>\s]+>|[A-Za-z][\w-]*:[^\s;,]*)\s+a\s", re.MULTILINE)
+
+
+@dataclass
+class Sources:
+    data: Graph
+    vocabulary: Graph
+    shapes: Graph
+    origin: dict = field(default_factory=dict)  # subject (IRI or blank node) -> file that describes it
+    data_dir: Path | None = None
+
+    def file_of(self, node) -> str:
+        return self.origin.get(node, "?")
+
+
+def turtle_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.ttl") if p.is_file())
+
+
+def parse_file(path: Path, base_iri: str, label: str) -> tuple[Graph | None, list[Problem]]:
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle", publicID=base_iri)
+    except BadSyntax as error:
+        line = error.lines + 1
+        return None, [Problem(f"{label}:{line}", "-", "turtle-syntax",
+                              f"Turtle syntax error at line {line}: {error._why}")]
+    except Exception as error:  # rdflib raises several types for bad prefixes, IRIs or literals
+        return None, [Problem(label, "-", "turtle-syntax", f"cannot parse the Turtle: {error}")]
+    if len(graph) == 0:
+        return None, [Problem(label, "-", "empty-file", "the file holds no triples: add data or remove the file")]
+    return graph, []
+
+
+def repeated_definitions(path: Path, label: str) -> list[Problem]:
+    """Turtle merges two blocks with one subject silently; a curator's copy-paste shows up here."""
+    counts = Counter(DEFINITION_LINE.findall(path.read_text(encoding="utf-8")))
+    return [Problem(label, subject, "unique-iri",
+                    f"{subject} is defined {n} times in this file: two resources cannot share one IRI")
+            for subject, n in sorted(counts.items()) if n > 1]
+
+
+def load(settings: Settings) -> Sources:
+    """Parse every file; raise StageFailed with all the syntax problems found, not just the first."""
+    problems: list[Problem] = []
+    graphs = {"data": Graph(), "vocabulary": Graph(), "shapes": Graph()}
+    origin: dict = {}
+    typed_in: dict[URIRef, str] = {}
+    folders = [("data", settings.data_dir), ("vocabulary", settings.ontology_dir), ("shapes", settings.shapes_dir)]
+    for kind, folder in folders:
+        for path in turtle_files(folder):
+            label = path.relative_to(settings.root).as_posix()
+            graph, found = parse_file(path, settings.base_iri, label)
+            problems += found
+            if graph is None:
+                continue
+            problems += repeated_definitions(path, label)
+            for subject in set(graph.subjects(RDF.type, None)):
+                if isinstance(subject, URIRef) and subject in typed_in:
+                    problems.append(Problem(label, str(subject), "unique-iri",
+                                            f"already defined in {typed_in[subject]}: two resources cannot share one IRI"))
+                typed_in.setdefault(subject, label)
+            for subject in set(graph.subjects()):
+                origin.setdefault(subject, label)
+            graphs[kind] += graph
+    if problems:
+        raise StageFailed(problems)
+    for graph in graphs.values():
+        graph.bind("tw", settings.tw)
+    return Sources(graphs["data"], graphs["vocabulary"], graphs["shapes"], origin, settings.data_dir)
+
+
+def describe(node, graph: Graph) -> str:
+    """Name a blank node by the resource that points at it, so a curator can find it."""
+    if not isinstance(node, BNode):
+        return str(node)
+    for subject, predicate in graph.subject_predicates(node):
+        return f"{graph.namespace_manager.normalizeUri(predicate)} of {describe(subject, graph)}"
+    return "a blank node"

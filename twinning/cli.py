@@ -12,6 +12,7 @@ from rdflib import Graph, Namespace, RDF
 from . import wikidata_reference
 from .config import Settings, load_settings
 from .load import load
+from .build import publish
 from .pipeline import verified_sources
 from .problems import StageFailed, format_report
 from .turtle import PLACEHOLDER_BASE, relative_turtle
@@ -31,6 +32,25 @@ def cmd_validate(settings: Settings, args) -> int:
         print(format_report(problems))
     print(f"valid: {len(sources.data)} data triples, {len(sources.vocabulary)} vocabulary triples, "
           f"{len(sources.shapes)} shape triples ({time.perf_counter() - started:.2f} s)")
+    return 0
+
+
+def cmd_build(settings: Settings, args) -> int:
+    started = time.perf_counter()
+    try:
+        sources, warnings = verified_sources(settings)
+        result = publish(sources, warnings, settings, args.release_date or settings.release_date)
+    except StageFailed as failure:
+        print(format_report(failure.problems), file=sys.stderr)
+        print(f"build failed: {settings.output_dir} left as it was", file=sys.stderr)
+        return 1
+    if warnings:
+        print(format_report(warnings))
+    print(f"built {settings.output_dir}: {result.files} files, {result.pages} HTML pages, {result.triples} triples; "
+          f"DCAT-AP 3.0.1: {result.dcat_violations} violations, {len(result.dcat_warnings)} warnings "
+          f"({time.perf_counter() - started:.2f} s)")
+    for warning in result.dcat_warnings:
+        print(f"  DCAT-AP warning: {warning}")
     return 0
 
 
@@ -71,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check quotes, IRIs and references, and run the SHACL shapes")
     validate.set_defaults(run=cmd_validate)
+
+    build = commands.add_parser("build", help="validate, then publish dumps, catalogue, VoID, site and CSV")
+    build.add_argument("--output", help="output folder (default: publish/)")
+    build.add_argument("--release-date", help="release date of the catalogue, YYYY-MM-DD (default: pyproject.toml)")
+    build.set_defaults(run=cmd_build)
 
     wikidata = commands.add_parser("wikidata", help="Wikidata reference, checks and comparison")
     wikidata_commands = wikidata.add_subparsers(dest="wikidata_command", required=True)

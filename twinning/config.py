@@ -17,6 +17,7 @@ class Settings:
     ontology_dir: Path
     shapes_dir: Path
     output_dir: Path
+    release_date: str
 
     @property
     def tw(self) -> Namespace:
@@ -48,6 +49,7 @@ def load_settings(root: Path | None = None) -> Settings:
         ontology_dir=root / conf.get("ontology", "ontology"),
         shapes_dir=root / conf.get("shapes", "shapes"),
         output_dir=root / conf.get("output", "publish"),
+        release_date=conf.get("release_date", "2026-11-21"),
     )
 
 

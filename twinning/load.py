@@ -29,8 +29,8 @@ class Sources:
         return self.origin.get(node, "?")
 
 
-def turtle_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.ttl") if p.is_file())
+def turtle_files(folder: Path, recursive: bool = True) -> list[Path]:
+    return sorted(p for p in (folder.rglob("*.ttl") if recursive else folder.glob("*.ttl")) if p.is_file())
 
 
 def parse_file(path: Path, base_iri: str, label: str) -> tuple[Graph | None, list[Problem]]:
@@ -38,7 +38,7 @@ def parse_file(path: Path, base_iri: str, label: str) -> tuple[Graph | None, lis
     try:
         graph.parse(path, format="turtle", publicID=base_iri)
     except BadSyntax as error:
-        line = error.lines + 1
+        line = syntax_error_line(error)
         return None, [Problem(f"{label}:{line}", "-", "turtle-syntax",
                               f"Turtle syntax error at line {line}: {error._why}")]
     except Exception as error:  # rdflib raises several types for bad prefixes, IRIs or literals
@@ -46,6 +46,15 @@ def parse_file(path: Path, base_iri: str, label: str) -> tuple[Graph | None, lis
     if len(graph) == 0:
         return None, [Problem(label, "-", "empty-file", "the file holds no triples: add data or remove the file")]
     return graph, []
+
+
+def syntax_error_line(error: BadSyntax) -> int:
+    """rdflib's own line number can run one past the fault; the offset into the text does not."""
+    text = error._str
+    if isinstance(text, (bytes, str)):
+        newline = b"\n" if isinstance(text, bytes) else "\n"
+        return text[: error._i].count(newline) + 1
+    return error.lines + 1
 
 
 def repeated_definitions(path: Path, label: str) -> list[Problem]:
@@ -62,9 +71,11 @@ def load(settings: Settings) -> Sources:
     graphs = {"data": Graph(), "vocabulary": Graph(), "shapes": Graph()}
     origin: dict = {}
     typed_in: dict[URIRef, str] = {}
-    folders = [("data", settings.data_dir), ("vocabulary", settings.ontology_dir), ("shapes", settings.shapes_dir)]
-    for kind, folder in folders:
-        for path in turtle_files(folder):
+    # shapes/ subfolders hold third-party shapes (DCAT-AP) for the catalogue, not for our data
+    folders = [("data", settings.data_dir, True), ("vocabulary", settings.ontology_dir, True),
+               ("shapes", settings.shapes_dir, False)]
+    for kind, folder, recursive in folders:
+        for path in turtle_files(folder, recursive):
             label = path.relative_to(settings.root).as_posix()
             graph, found = parse_file(path, settings.base_iri, label)
             problems += found

@@ -1,0 +1,167 @@
+"""The publication: dumps, DCAT-AP catalogue, site and CSV, built for real into temporary folders."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from twinning.cli import main
+
+from conftest import ROOT, edit
+
+# What the official shapes report and why it is not fixed (README, "DCAT-AP conformance"):
+# bbox and centroid of France would have to be invented; the project is not an EU corporate body.
+KNOWN_DCAT_WARNINGS = [
+    "http://publications.europa.eu/resource/authority/country/FRA http://www.w3.org/ns/dcat#bbox",
+    "http://publications.europa.eu/resource/authority/country/FRA http://www.w3.org/ns/dcat#centroid",
+    "https://example.org/twinning/catalog http://purl.org/dc/terms/publisher",
+    "https://example.org/twinning/dataset/twinning http://purl.org/dc/terms/publisher",
+]
+
+
+def build(project: Path, output: Path) -> subprocess.CompletedProcess:
+    """A separate process, as a user runs it: hash seeds differ between runs, as in real life."""
+    return subprocess.run([sys.executable, "-m", "twinning.cli", "--project", str(project), "build",
+                           "--output", str(output)], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("site") / "publish"
+    result = build(ROOT, output)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+def digest_tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_dumps_parse_and_agree(built):
+    turtle = Graph().parse(built / "downloads/twinning.ttl", format="turtle")
+    ntriples = Graph().parse(built / "downloads/twinning.nt", format="nt")
+    jsonld = Graph().parse(built / "downloads/twinning.jsonld", format="json-ld")
+    assert len(turtle) == len(ntriples) == len(jsonld) > 3000
+    twinned = list(turtle.query("SELECT (COUNT(*) AS ?n) WHERE { ?a <https://example.org/twinning/ontology/twinnedWith> ?b }"))
+    assert int(twinned[0][0]) == 2 * 35  # 35 bilateral partnerships, both directions; the 3-party one excluded
+
+
+def test_catalogue_passes_dcat_ap_3(built):
+    from twinning.build import dcat_ap_report
+    violations, warnings = dcat_ap_report(Graph().parse(built / "catalog.ttl"), ROOT / "shapes")
+    assert violations == []
+    assert [" ".join(w.split(" ")[:2]).rstrip(":") for w in warnings] == KNOWN_DCAT_WARNINGS
+
+
+def test_catalogue_checksums_and_sizes_match_files(built):
+    catalogue = Graph().parse(built / "catalog.ttl")
+    rows = catalogue.query("""PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX spdx: <http://spdx.org/rdf/terms#>
+        SELECT ?url ?size ?sum WHERE { ?d dcat:downloadURL ?url ; dcat:byteSize ?size ; spdx:checksum/spdx:checksumValue ?sum }""")
+    assert len(rows) >= 15
+    for url, size, checksum in rows:
+        path = built / str(url).removeprefix("https://example.org/twinning/")
+        assert path.stat().st_size == int(size)
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == str(checksum)
+
+
+class PageParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.open, self.headings, self.lang = [], [], 0, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if tag in ("h1", "h2"):
+            self.headings += 1
+        for name in ("href", "src"):
+            if attrs.get(name):
+                self.links.append(attrs[name])
+
+
+def test_every_page_parses_and_every_internal_link_resolves(built):
+    pages = sorted(built.rglob("*.html"))
+    assert len(pages) > 300
+    broken = []
+    for page in pages:
+        parser = PageParser()
+        parser.feed(page.read_text(encoding="utf-8"))
+        parser.close()
+        assert parser.lang == "fr" and parser.headings >= 1, page
+        for link in parser.links:
+            if re.match(r"^[a-z]+:", link):
+                continue
+            target = (page.parent / link.split("#")[0]).resolve()
+            if not target.exists():
+                broken.append(f"{page.relative_to(built)} -> {link}")
+    assert broken == []
+
+
+def test_resource_pages_show_quotes_and_rdf_beside_them(built):
+    page = (built / "partnership/ivry-sur-seine-jifna-jalazone.html").read_text(encoding="utf-8")
+    assert "Un accord de coopération a été signé en 2012 entre Ivry-sur-Seine, Jifna et Jalazone." in page
+    for extension in ("ttl", "nt", "jsonld"):
+        assert (built / f"partnership/ivry-sur-seine-jifna-jalazone.{extension}").is_file()
+    description = Graph().parse(built / "partnership/ivry-sur-seine-jifna-jalazone.ttl")
+    assert len(set(description.objects(None, description.namespace_manager.expand_curie("tw:partner")))) == 3
+
+
+def test_csv_and_csvw(built):
+    with open(built / "downloads/partnerships.csv", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == 36
+    jifna = next(r for r in rows if r["iri"].endswith("ivry-sur-seine-jifna-jalazone"))
+    assert (jifna["commune_insee"], jifna["partner_countries"], jifna["start"]) == ("94041", "PS | PS", "2012")
+    vanadzor = next(r for r in rows if r["iri"].endswith("bagneux-vanadzor"))
+    assert (vanadzor["partner_qids"], vanadzor["kind"]) == ("Q62337", "twinning")
+    with open(built / "downloads/activities.csv", encoding="utf-8") as file:
+        assert len(list(csv.DictReader(file))) == 51
+    assert '"name": "partner_qids"' in (built / "downloads/csv-metadata.json").read_text()
+
+
+def test_conneg_rules_and_sitemap(built):
+    htaccess = (built / ".htaccess").read_text()
+    assert "RewriteCond %{HTTP_ACCEPT} text/turtle" in htaccess and "application/ld\\+json" in htaccess
+    assert "map $http_accept $rdf_suffix" in (built / "nginx.conf").read_text()
+    assert "<loc>https://example.org/twinning/partner/la-lisa.html</loc>" in (built / "sitemap.xml").read_text()
+    assert (built / ".well-known/void").read_bytes() == (built / "void.ttl").read_bytes()
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    second = tmp_path / "again"
+    assert build(ROOT, second).returncode == 0
+    assert digest_tree(built) == digest_tree(second)
+
+
+def test_failed_build_leaves_previous_publication_intact(project_copy, tmp_path):
+    output = tmp_path / "publish"
+    assert build(project_copy, output).returncode == 0
+    before = digest_tree(output)
+    edit(project_copy / "data/bagneux.ttl", "Dernier jumelage en date.", "Premier jumelage en date.")
+    result = build(project_copy, output)
+    assert result.returncode == 1
+    assert "[quote-in-source]" in result.stderr and "left as it was" in result.stderr
+    assert digest_tree(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "publish"]  # no half-written folder left
+
+
+def test_script_in_a_label_renders_as_text(project_copy, tmp_path):
+    edit(project_copy / "data/partners.ttl", 'rdfs:label "Akbou"@fr', 'rdfs:label "<script>alert(1)</script>Akbou"@fr')
+    output = tmp_path / "publish"
+    assert build(project_copy, output).returncode == 0
+    page = (output / "partner/akbou.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;Akbou" in page
+    assert "<script>alert" not in (output / "index.html").read_text(encoding="utf-8")

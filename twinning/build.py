@@ -1,0 +1,187 @@
+"""Publish stage: write the whole publication into a temporary folder, then swap it into place."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyshacl
+from rdflib import RDF, Graph, Namespace, URIRef
+
+from . import catalog, dumps, tables
+from .config import Settings
+from .enrich import publication_graph
+from .load import Sources
+from .problems import Problem, StageFailed
+from .site import Site
+from .validate import SH
+
+MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
+DCAT_AP_SHAPES = ("shapes.ttl", "shapes_recommended.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")
+
+
+@dataclass
+class BuildResult:
+    files: int
+    pages: int
+    triples: int
+    dcat_violations: int
+    dcat_warnings: list[str]
+
+
+def dcat_ap_report(catalogue: Graph, shapes_dir: Path) -> tuple[list[str], list[str]]:
+    shapes = Graph()
+    for name in DCAT_AP_SHAPES:
+        shapes.parse(shapes_dir / "dcat-ap-3.0.1" / name, format="turtle")
+    _, report, _ = pyshacl.validate(catalogue, shacl_graph=shapes, inference="none", allow_warnings=True)
+    found = {"violation": [], "warning": []}
+    for result in report.objects(None, SH.result):
+        severity = "violation" if report.value(result, SH.resultSeverity) == SH.Violation else "warning"
+        path = report.value(result, SH.resultPath)
+        found[severity].append(f"{report.value(result, SH.focusNode)} {path}: {report.value(result, SH.resultMessage)}")
+    return sorted(found["violation"]), sorted(found["warning"])
+
+
+def conneg_rules() -> tuple[str, str]:
+    apache = ["# Content negotiation: the same IRI answers HTML, Turtle, N-Triples or JSON-LD.",
+              "AddType text/turtle .ttl", "AddType application/n-triples .nt", "AddType application/ld+json .jsonld",
+              "AddType text/csv .csv", "AddType application/csvm+json .json", "Options -MultiViews",
+              "RewriteEngine On"]
+    for extension, media in MEDIA_TYPES.items():
+        escaped = media.replace("+", "\\+")
+        apache += [f"RewriteCond %{{HTTP_ACCEPT}} {escaped}", f"RewriteCond %{{REQUEST_FILENAME}}.{extension} -f",
+                   f"RewriteRule ^(.*)$ $1.{extension} [L]"]
+    apache += ["RewriteCond %{REQUEST_FILENAME}.html -f", "RewriteRule ^(.*)$ $1.html [L]"]
+    nginx = ["# nginx: include in the server block that serves publish/ (content negotiation for every IRI).",
+             "types { text/html html; text/turtle ttl; application/n-triples nt; application/ld+json jsonld; "
+             "text/csv csv; application/csvm+json json; application/gzip gz; }",
+             "map $http_accept $rdf_suffix {", "    default \".html\";"]
+    for extension, media in MEDIA_TYPES.items():
+        nginx.append(f"    ~{media.replace('+', '[+]')} \".{extension}\";")
+    nginx += ["}", "location / {", "    try_files $uri$rdf_suffix $uri $uri.html $uri/index.html =404;", "}"]
+    return "\n".join(apache) + "\n", "\n".join(nginx) + "\n"
+
+
+def write(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
+
+
+def publish(sources: Sources, warnings: list[Problem], settings: Settings, release_date: str) -> BuildResult:
+    """Write to a temporary sibling of the output, then swap: a failure leaves the old output as it was."""
+    output = settings.output_dir
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
+    try:
+        result = write_publication(sources, warnings, settings, release_date, staging)
+        previous = output.with_name(f".{output.name}-previous")
+        if previous.exists():
+            shutil.rmtree(previous)
+        if output.exists():
+            output.rename(previous)
+        staging.rename(output)
+        shutil.rmtree(previous, ignore_errors=True)
+        return result
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def write_publication(sources: Sources, warnings: list[Problem], settings: Settings, release_date: str,
+                      folder: Path) -> BuildResult:
+    tw, base = settings.tw, settings.base_iri
+    graph = publication_graph(sources, tw)
+    site = Site(graph, base, tw)
+    downloads = folder / "downloads"
+    downloads.mkdir()
+    published = {}
+    for path in dumps.write_dump(graph, downloads, "twinning"):
+        published[path.relative_to(folder).as_posix()] = path
+    vocabulary = Graph()
+    vocabulary.namespace_manager = graph.namespace_manager
+    for triple in sources.vocabulary:
+        vocabulary.add(triple)
+    write(downloads / "ontology.ttl", dumps.turtle(vocabulary))
+    write(downloads / "shapes.ttl", dumps.turtle(sources.shapes))
+    published["downloads/ontology.ttl"] = downloads / "ontology.ttl"
+    communes = []
+    for commune_file in sorted({f for f in sources.origin.values() if f.count("/") == 1 and f != "data/partners.ttl"}):
+        stem = Path(commune_file).stem
+        part = Graph()
+        part.namespace_manager = graph.namespace_manager
+        subjects = {s for s, f in sources.origin.items() if f == commune_file and isinstance(s, URIRef)}
+        for s, p, o in graph:
+            if URIRef(str(s).split("#")[0]) in subjects:
+                part.add((s, p, o))
+        if any(part.subjects(RDF.type, tw.Partnership)):
+            communes.append(stem)
+            write(downloads / f"{stem}.ttl", dumps.turtle(part))
+            published[f"downloads/{stem}.ttl"] = downloads / f"{stem}.ttl"
+    partnership_rows, activity_rows = tables.partnership_rows(graph, tw), tables.activity_rows(graph, tw)
+    write(downloads / "partnerships.csv", tables.csv_text(tables.PARTNERSHIP_COLUMNS, partnership_rows))
+    write(downloads / "activities.csv", tables.csv_text(tables.ACTIVITY_COLUMNS, activity_rows))
+    write(downloads / "csv-metadata.json", tables.csvw_metadata(base, {
+        "downloads/partnerships.csv": tables.PARTNERSHIP_COLUMNS, "downloads/activities.csv": tables.ACTIVITY_COLUMNS}))
+    for name in ("partnerships.csv", "activities.csv", "csv-metadata.json"):
+        published[f"downloads/{name}"] = downloads / name
+
+    years = sorted(str(d)[:4] for prop in (tw.startDate, tw.endDate, tw.date, tw.startDecade)
+                   for d in graph.objects(None, prop))
+    release = catalog.Release(base, release_date, years[0], years[-1])
+    labels = sorted(site.label(c) for c in graph.subjects(RDF.type, tw.Commune))
+    catalogue = catalog.catalogue(release, published, labels, URIRef(base + "ontology"))
+    violations, dcat_warnings = dcat_ap_report(catalogue, settings.shapes_dir)
+    if violations:
+        raise StageFailed([Problem("catalog.ttl", "-", "dcat-ap", v) for v in violations])
+    write(folder / "catalog.ttl", dumps.turtle(catalogue))
+    write(folder / "catalog.jsonld", dumps.jsonld(catalogue))
+    void = catalog.void_description(release, graph, [str(tw), "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#",
+                                                     "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#"],
+                                    sorted(p for p in published if ".ttl" in p or ".nt" in p), None)
+    write(folder / "void.ttl", dumps.turtle(void))
+    write(folder / ".well-known" / "void", dumps.turtle(void))
+
+    documents = site.pages_by_document()
+    for path, subjects in sorted(documents.items()):
+        part = Graph()
+        part.namespace_manager = graph.namespace_manager
+        for subject in subjects:
+            for triple in graph.triples((subject, None, None)):
+                part.add(triple)
+        for extension, serialiser in dumps.SERIALISERS.items():
+            write(folder / f"{path}.{extension}", serialiser(part))
+        write(folder / f"{path}.html", site.resource_page(path, subjects))
+    counts = {"partnerships": len(set(graph.subjects(RDF.type, tw.Partnership))),
+              "activities": len(set(graph.subjects(RDF.type, tw.Activity))),
+              "figures": len(set(graph.subjects(RDF.type, tw.StatedFigure)))}
+    file_rows = [{"path": p, "size": f.stat().st_size, "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
+                 for p, f in sorted(published.items())]
+    index_pages = {
+        "index.html": ("index.html", {"title": "Communes", "communes": site.communes(), "counts": counts}),
+        "partners.html": ("partners.html", {"title": "Partenaires par pays", "groups": site.partners_by_country()}),
+        "timeline.html": ("timeline.html", {"title": "Chronologie", "events": site.timeline()}),
+        "map.html": ("map.html", {"title": "Carte", "points": site.map_points()}),
+        "vocabulary.html": ("vocabulary.html", {"title": "Ontologie", "vocab": site.vocabulary()}),
+        "validation.html": ("validation.html", {"title": "Validation", "errors": 0, "warnings": [str(w) for w in warnings],
+                                                "dcat": {"violations": len(violations), "warnings": dcat_warnings}}),
+        "downloads.html": ("downloads.html", {"title": "Téléchargements", "files": file_rows}),
+    }
+    for target, (template, context) in index_pages.items():
+        write(folder / target, site.render(template, target, **context))
+    for relative in sorted(set(graph.objects(None, tw.archivedText))):  # the evidence behind every quote
+        write(folder / str(relative), (sources.data_dir / str(relative)).read_bytes())
+    write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
+    apache, nginx = conneg_rules()
+    write(folder / ".htaccess", apache)
+    write(folder / "nginx.conf", nginx)
+    pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+    write(folder / "sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
+          '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+          + "".join(f"  <url><loc>{base}{p}</loc></url>\n" for p in pages) + "</urlset>\n")
+    return BuildResult(files=sum(1 for p in folder.rglob("*") if p.is_file()), pages=len(pages), triples=len(graph),
+                       dcat_violations=len(violations), dcat_warnings=dcat_warnings)

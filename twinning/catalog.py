@@ -1,0 +1,213 @@
+"""DCAT-AP 3 catalogue and VoID description of the published files, for portals and crawlers."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
+
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+EU = "http://publications.europa.eu/resource/authority/"
+IANA = "https://www.iana.org/assignments/media-types/"
+# The DCAT-AP 3.0.1 vocabulary shapes require the algorithm IRI to start with https://spdx.org/rdf/terms
+# and to be typed spdx:ChecksumAlgorithm; we follow the official shapes.
+SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
+LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
+
+# Terms of the EU and ADMS controlled vocabularies that the catalogue uses, with the scheme they
+# belong to, so that the catalogue validates offline against the DCAT-AP vocabulary shapes.
+EXTERNAL_CONCEPTS = {
+    EU + "language/FRA": (EU + "language", "French", DCTERMS.LinguisticSystem),
+    EU + "language/ENG": (EU + "language", "English", DCTERMS.LinguisticSystem),
+    EU + "country/FRA": (EU + "country", "France", DCTERMS.Location),
+    EU + "data-theme/GOVE": (EU + "data-theme", "Government and public sector", None),
+    EU + "data-theme/SOCI": (EU + "data-theme", "Population and society", None),
+    EU + "frequency/IRREG": (EU + "frequency", "irregular", DCTERMS.Frequency),
+    EU + "planned-availability/STABLE": (EU + "planned-availability", "stable", None),
+    EU + "file-type/RDF_TURTLE": (EU + "file-type", "RDF Turtle", DCTERMS.MediaTypeOrExtent),
+    EU + "file-type/RDF_N_TRIPLES": (EU + "file-type", "RDF N-Triples", DCTERMS.MediaTypeOrExtent),
+    EU + "file-type/JSON_LD": (EU + "file-type", "JSON-LD", DCTERMS.MediaTypeOrExtent),
+    EU + "file-type/CSV": (EU + "file-type", "CSV", DCTERMS.MediaTypeOrExtent),
+    EU + "file-type/JSON": (EU + "file-type", "JSON", DCTERMS.MediaTypeOrExtent),
+    "http://purl.org/adms/publishertype/NonProfitOrganisation":
+        ("http://purl.org/adms/publishertype/1.0", "Non-Profit Organisation", None),
+    "http://purl.org/adms/licencetype/Attribution": ("http://purl.org/adms/licencetype/1.0", "Attribution", None),
+}
+SCHEME_TITLES = {
+    EU + "language": "Languages", EU + "country": "Countries", EU + "data-theme": "Data theme",
+    EU + "frequency": "Frequency", EU + "planned-availability": "Planned availability",
+    EU + "file-type": "File type", "http://purl.org/adms/publishertype/1.0": "Publisher type",
+    "http://purl.org/adms/licencetype/1.0": "Licence type",
+}
+
+
+@dataclass(frozen=True)
+class FileKind:
+    media_type: str
+    file_type: str
+    description_en: str
+
+
+FILE_KINDS = {
+    "ttl": FileKind("text/turtle", "RDF_TURTLE", "Turtle"),
+    "nt": FileKind("application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
+    "jsonld": FileKind("application/ld+json", "JSON_LD", "JSON-LD (expanded)"),
+    "csv": FileKind("text/csv", "CSV", "CSV"),
+    "json": FileKind("application/csvm+json", "JSON", "CSVW metadata (JSON)"),
+}
+
+
+@dataclass(frozen=True)
+class Release:
+    base_iri: str
+    date: str          # explicit release date, never the clock: builds stay reproducible
+    first_year: str
+    last_year: str
+
+
+def add_external_concepts(graph: Graph) -> None:
+    for concept, (scheme, label, extra_type) in EXTERNAL_CONCEPTS.items():
+        graph.add((URIRef(concept), RDF.type, SKOS.Concept))
+        graph.add((URIRef(concept), SKOS.inScheme, URIRef(scheme)))
+        graph.add((URIRef(concept), SKOS.prefLabel, Literal(label, lang="en")))
+        if extra_type is not None:
+            graph.add((URIRef(concept), RDF.type, extra_type))
+    for scheme, title in SCHEME_TITLES.items():
+        graph.add((URIRef(scheme), RDF.type, SKOS.ConceptScheme))
+        graph.add((URIRef(scheme), DCTERMS.title, Literal(title, lang="en")))
+
+
+def add_distribution(graph: Graph, release: Release, dataset: URIRef, path: Path, relative: str) -> None:
+    """One file: where to download it, its type, size and checksum."""
+    name = relative.removesuffix(".gz")
+    kind = FILE_KINDS[name.rsplit(".", 1)[-1]]
+    url = URIRef(release.base_iri + relative)
+    distribution = URIRef(f"{release.base_iri}catalog#{relative.replace('/', '-').replace('.', '-')}")
+    content = path.read_bytes()
+    checksum = URIRef(f"{distribution}-sha256")
+    graph.add((dataset, DCAT.distribution, distribution))
+    for p, o in [
+        (RDF.type, DCAT.Distribution),
+        (DCTERMS.title, Literal(relative, lang="en")),
+        (DCTERMS.description, Literal(f"{kind.description_en} file {relative}" + (", gzip-compressed" if relative.endswith(".gz") else ""), lang="en")),
+        (DCAT.downloadURL, url), (DCAT.accessURL, url),
+        (DCAT.mediaType, URIRef(IANA + kind.media_type)),
+        (DCTERMS.format, URIRef(EU + "file-type/" + kind.file_type)),
+        (DCAT.byteSize, Literal(len(content), datatype=XSD.nonNegativeInteger)),
+        (DCTERMS.license, LICENCE),
+        (DCATAP.availability, URIRef(EU + "planned-availability/STABLE")),
+        (DCTERMS.issued, Literal(release.date, datatype=XSD.date)),
+        (SPDX.checksum, checksum),
+    ]:
+        graph.add((distribution, p, o))
+    graph.add((URIRef(IANA + kind.media_type), RDF.type, DCTERMS.MediaType))
+    if relative.endswith(".gz"):
+        graph.add((distribution, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+        graph.add((URIRef(IANA + "application/gzip"), RDF.type, DCTERMS.MediaType))
+    graph.add((checksum, RDF.type, SPDX.Checksum))
+    graph.add((checksum, SPDX.algorithm, SHA256))
+    graph.add((SHA256, RDF.type, SPDX.ChecksumAlgorithm))
+    graph.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(content).hexdigest(), datatype=XSD.hexBinary)))
+
+
+def catalogue(release: Release, files: dict[str, Path], communes: list[str], ontology: URIRef) -> Graph:
+    base = release.base_iri
+    graph = Graph()
+    for prefix, namespace in [("dcat", DCAT), ("dcterms", DCTERMS), ("dcatap", DCATAP), ("spdx", SPDX),
+                              ("vcard", VCARD), ("foaf", FOAF), ("skos", SKOS)]:
+        graph.bind(prefix, namespace)
+    catalog, dataset = URIRef(base + "catalog"), URIRef(base + "dataset/twinning")
+    publisher, contact = URIRef(base + "project"), URIRef(base + "catalog#contact")
+    homepage, period = URIRef(base + "index.html"), URIRef(base + "catalog#period")
+    issued = Literal(release.date, datatype=XSD.date)
+    add_external_concepts(graph)
+    graph.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
+    graph.add((LICENCE, RDFS.label, Literal("Licence Ouverte / Open Licence 2.0 (Etalab)", lang="fr")))
+    graph.add((LICENCE, DCTERMS.type, URIRef("http://purl.org/adms/licencetype/Attribution")))
+    for p, o in [(RDF.type, FOAF.Agent), (RDF.type, FOAF.Organization),
+                 (FOAF.name, Literal("Projet de données liées des jumelages", lang="fr")),
+                 (FOAF.name, Literal("Twinning linked-data project", lang="en")),
+                 (DCTERMS.type, URIRef("http://purl.org/adms/publishertype/NonProfitOrganisation"))]:
+        graph.add((publisher, p, o))
+    for p, o in [(RDF.type, VCARD.Kind), (RDF.type, VCARD.Organization),
+                 (VCARD.fn, Literal("Twinning linked-data project")), (VCARD.hasURL, homepage)]:
+        graph.add((contact, p, o))
+    graph.add((homepage, RDF.type, FOAF.Document))
+    for p, o in [(RDF.type, DCTERMS.PeriodOfTime),
+                 (DCAT.startDate, Literal(release.first_year, datatype=XSD.gYear)),
+                 (DCAT.endDate, Literal(release.last_year, datatype=XSD.gYear))]:
+        graph.add((period, p, o))
+    graph.add((URIRef(EU + "data-theme"), RDF.type, SKOS.ConceptScheme))
+    common = [
+        (DCTERMS.publisher, publisher), (DCTERMS.license, LICENCE), (DCTERMS.issued, issued),
+        (DCTERMS.modified, issued), (DCTERMS.language, URIRef(EU + "language/FRA")),
+        (DCTERMS.spatial, URIRef(EU + "country/FRA")),
+    ]
+    for p, o in common + [
+        (RDF.type, DCAT.Catalog),
+        (DCTERMS.title, Literal("Catalogue des jumelages et partenariats internationaux des communes", lang="fr")),
+        (DCTERMS.title, Literal("Catalogue of the twinnings and international partnerships of communes", lang="en")),
+        (DCTERMS.description, Literal("Catalogue DCAT-AP des données liées publiées par le projet.", lang="fr")),
+        (DCTERMS.description, Literal("DCAT-AP catalogue of the linked data published by the project.", lang="en")),
+        (DCAT.themeTaxonomy, URIRef(EU + "data-theme")), (FOAF.homepage, homepage), (DCAT.dataset, dataset),
+        (DCTERMS.language, URIRef(EU + "language/ENG")),
+    ]:
+        graph.add((catalog, p, o))
+    for p, o in common + [
+        (RDF.type, DCAT.Dataset),
+        (DCTERMS.identifier, Literal(base + "dataset/twinning")),
+        (DCTERMS.title, Literal("Jumelages et partenariats internationaux de communes françaises", lang="fr")),
+        (DCTERMS.title, Literal("Twinnings and international partnerships of French communes", lang="en")),
+        (DCTERMS.description, Literal(
+            "Partenariats (jumelages, coopération décentralisée, accords, chartes, solidarité), formalisations, "
+            f"activités et chiffres énoncés par les pages de {len(communes)} communes ({', '.join(communes)}), "
+            "chaque fait rattaché à la phrase citée de sa page archivée, avec liens Wikidata datés.", lang="fr")),
+        (DCTERMS.description, Literal(
+            "Partnerships (twinning, decentralised cooperation, agreements, charters, solidarity), formalisations, "
+            f"activities and figures stated by the pages of {len(communes)} communes ({', '.join(communes)}), "
+            "each fact tied to the quoted sentence of its archived page, with dated Wikidata links.", lang="en")),
+        (DCAT.contactPoint, contact), (DCAT.landingPage, homepage),
+        (DCAT.theme, URIRef(EU + "data-theme/GOVE")), (DCAT.theme, URIRef(EU + "data-theme/SOCI")),
+        (DCTERMS.temporal, period), (DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/IRREG")),
+        (DCTERMS.conformsTo, ontology),
+    ]:
+        graph.add((dataset, p, o))
+    graph.add((ontology, RDF.type, DCTERMS.Standard))
+    for word_fr, word_en in [("jumelage", "twinning"), ("coopération décentralisée", "decentralised cooperation"),
+                             ("relations internationales", "international relations"), ("communes", "municipalities"),
+                             ("données liées", "linked data")]:
+        graph.add((dataset, DCAT.keyword, Literal(word_fr, lang="fr")))
+        graph.add((dataset, DCAT.keyword, Literal(word_en, lang="en")))
+    for relative, path in sorted(files.items()):
+        add_distribution(graph, release, dataset, path, relative)
+    return graph
+
+
+def void_description(release: Release, graph: Graph, vocabularies: list[str], dumps: list[str],
+                     sparql_endpoint: str | None) -> Graph:
+    base = release.base_iri
+    void = Graph()
+    void.bind("void", VOID)
+    void.bind("dcterms", DCTERMS)
+    dataset = URIRef(base + "dataset/twinning")
+    void.add((dataset, RDF.type, VOID.Dataset))
+    void.add((dataset, DCTERMS.title, Literal("Twinnings and international partnerships of French communes", lang="en")))
+    void.add((dataset, DCTERMS.license, LICENCE))
+    void.add((dataset, VOID.triples, Literal(len(graph))))
+    void.add((dataset, VOID.entities, Literal(len({s for s in graph.subjects(RDF.type, None)}))))
+    void.add((dataset, VOID.distinctSubjects, Literal(len(set(graph.subjects())))))
+    void.add((dataset, VOID.properties, Literal(len(set(graph.predicates())))))
+    void.add((dataset, VOID.uriSpace, Literal(base)))
+    void.add((dataset, VOID.rootResource, URIRef(base + "catalog")))
+    for dump in dumps:
+        void.add((dataset, VOID.dataDump, URIRef(base + dump)))
+    for vocabulary in vocabularies:
+        void.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
+    if sparql_endpoint:
+        void.add((dataset, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
+    return void

@@ -1,0 +1,185 @@
+"""Static HTML site: one page per resource beside its RDF, and the index pages people look for."""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SKOS
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+WDT = "http://www.wikidata.org/entity/"
+
+
+def environment() -> Environment:
+    return Environment(loader=PackageLoader("twinning", "templates"), autoescape=select_autoescape(["html"]),
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+@dataclass
+class Site:
+    graph: Graph
+    base_iri: str
+    tw: Namespace
+    env: Environment = field(default_factory=environment)
+
+    def document_path(self, iri) -> str | None:
+        """`…/partner/la-lisa#wikidata` lives on the page `partner/la-lisa`; the base itself is `index`."""
+        text = str(iri)
+        if not isinstance(iri, URIRef) or not text.startswith(self.base_iri):
+            return None
+        return text[len(self.base_iri):].split("#")[0] or "index"
+
+    def href(self, iri, from_path: str) -> str:
+        target = self.document_path(iri)
+        if target is None:
+            return str(iri)
+        fragment = "#" + str(iri).split("#", 1)[1] if "#" in str(iri) else ""
+        return posixpath.relpath(target + ".html", posixpath.dirname(from_path) or ".") + fragment
+
+    def label(self, node, language: str = "fr") -> str:
+        for prop in (SKOS.prefLabel, RDFS.label, Namespace("http://xmlns.com/foaf/0.1/").name):
+            values = sorted(self.graph.objects(node, prop), key=lambda v: (getattr(v, "language", None) != language, str(v)))
+            if values:
+                return str(values[0])
+        text = str(node)
+        if text.startswith(self.base_iri):
+            return text[len(self.base_iri):]
+        return self.graph.namespace_manager.normalizeUri(node) if isinstance(node, URIRef) else text
+
+    def value_view(self, value, from_path: str) -> dict:
+        if isinstance(value, Literal):
+            return {"text": str(value), "lang": value.language,
+                    "datatype": self.graph.namespace_manager.normalizeUri(value.datatype) if value.datatype else None}
+        return {"text": self.label(value), "href": self.href(value, from_path), "iri": str(value)}
+
+    def description(self, node, from_path: str) -> list[dict]:
+        rows = []
+        for predicate in sorted(set(self.graph.predicates(node)), key=str):
+            values = sorted(self.graph.objects(node, predicate), key=lambda v: (str(v), v.n3()))
+            rows.append({"property": self.label(predicate), "property_iri": str(predicate),
+                         "property_href": self.href(predicate, from_path),
+                         "values": [self.value_view(v, from_path) for v in values]})
+        return rows
+
+    def citations(self, node, from_path: str) -> list[dict]:
+        found = []
+        for citation in sorted(self.graph.objects(node, self.tw.citation), key=str):
+            source = self.graph.value(citation, PROV.wasQuotedFrom)
+            found.append({"quote": str(self.graph.value(citation, OA.exact)), "source": self.label(source),
+                          "href": self.href(source, from_path)})
+        return found
+
+    def schema_org(self, node) -> dict:
+        types = set(self.graph.objects(node, RDF.type))
+        kind = ("Place" if self.tw.Partner in types or any((t, RDFS.subClassOf, self.tw.Partner) in self.graph for t in types)
+                else "CreativeWork" if self.tw.SourceDocument in types else "Thing")
+        data = {"@context": "https://schema.org", "@type": kind, "@id": str(node), "name": self.label(node)}
+        same = [str(i) for i in self.graph.objects(node, self.tw.wikidataItem)]
+        if same:
+            data["sameAs"] = same
+        return data
+
+    def resource_page(self, path: str, subjects: list) -> str:
+        main = URIRef(self.base_iri + ("" if path == "index" else path))
+        main = main if (main, None, None) in self.graph else subjects[0]
+        sections = [{"iri": str(s), "anchor": str(s).split("#", 1)[1] if "#" in str(s) else None,
+                     "label": self.label(s), "rows": self.description(s, path + ".html"),
+                     "citations": self.citations(s, path + ".html")}
+                    for s in sorted(subjects, key=lambda s: ("#" in str(s), str(s)))]
+        incoming = sorted({(self.label(s), self.href(s, path + ".html"), self.label(p))
+                           for s, p in self.graph.subject_predicates(main)
+                           if isinstance(s, URIRef) and self.document_path(s) != path})
+        return self.render("resource.html", path, title=self.label(main), title_en=self.label(main, "en"),
+                           iri=str(main), sections=sections, incoming=incoming, json_ld=self.schema_org(main),
+                           types=[self.label(t) for t in sorted(self.graph.objects(main, RDF.type), key=str)])
+
+    def render(self, template: str, path: str, **context) -> str:
+        root = posixpath.relpath(".", posixpath.dirname(path) or ".")
+        stem = posixpath.basename(path)
+        return self.env.get_template(template).render(root=root, stem=stem, **context)
+
+    def pages_by_document(self) -> dict[str, list]:
+        documents = defaultdict(list)
+        for subject in set(self.graph.subjects()):
+            path = self.document_path(subject)
+            if path is not None:
+                documents[path].append(subject)
+        return documents
+
+    # Index pages -----------------------------------------------------------------------------
+
+    def communes(self) -> list[dict]:
+        tw = self.tw
+        result = []
+        for commune in sorted(self.graph.subjects(RDF.type, tw.Commune), key=self.label):
+            partnerships = []
+            for partnership in sorted(self.graph.subjects(tw.partner, commune), key=str):
+                others = [p for p in self.graph.objects(partnership, tw.partner) if p != commune]
+                partnerships.append({"label": self.label(partnership), "href": self.href(partnership, "index.html"),
+                                     "kind": self.label(self.graph.value(partnership, tw.kind)),
+                                     "start": str(self.graph.value(partnership, tw.startDate) or self.graph.value(partnership, tw.startDecade) or ""),
+                                     "partners": [{"label": self.label(o), "href": self.href(o, "index.html")} for o in sorted(others, key=self.label)]})
+            if partnerships:
+                result.append({"label": self.label(commune), "href": self.href(commune, "index.html"),
+                               "insee": str(self.graph.value(commune, tw.inseeCode)), "partnerships": partnerships})
+        return result
+
+    def partners_by_country(self) -> list[tuple[str, list[dict]]]:
+        tw = self.tw
+        groups = defaultdict(list)
+        communes = set(self.graph.subjects(RDF.type, tw.Commune))
+        for partner in set(self.graph.objects(None, tw.partner)) - communes:
+            groups[str(self.graph.value(partner, tw.countryCode))].append(
+                {"label": self.label(partner), "href": self.href(partner, "partners.html"),
+                 "type": self.label(self.graph.value(partner, RDF.type)),
+                 "qid": str(self.graph.value(partner, tw.wikidataItem) or "").removeprefix(WDT)})
+        return [(country, sorted(items, key=lambda i: i["label"])) for country, items in sorted(groups.items())]
+
+    def timeline(self) -> list[dict]:
+        tw = self.tw
+        events = []
+        for cls, prop in ((tw.Partnership, tw.startDate), (tw.Formalisation, tw.date), (tw.Activity, tw.startDate)):
+            for node in self.graph.subjects(RDF.type, cls):
+                date = self.graph.value(node, prop) or self.graph.value(node, tw.startDecade)
+                if date is not None:
+                    events.append({"date": str(date), "label": self.label(node), "href": self.href(node, "timeline.html"),
+                                   "type": self.label(cls), "end": str(self.graph.value(node, tw.endDate) or "")})
+        return sorted(events, key=lambda e: (e["date"], e["label"]))
+
+    def map_points(self) -> list[dict]:
+        """Partner positions from the dated Wikidata reference (2021 snapshot), never from the pages."""
+        tw = self.tw
+        points = []
+        for partner in set(self.graph.objects(None, tw.partner)) | set(self.graph.subjects(RDF.type, tw.Commune)):
+            item = self.graph.value(partner, tw.wikidataItem)
+            for record in self.graph.subjects(tw.item, item) if item is not None else []:
+                wkt = self.graph.value(record, tw.recordedCoordinates)
+                if wkt is not None:
+                    lon, lat = (float(x) for x in str(wkt).removeprefix("Point(").rstrip(")").split())
+                    points.append({"label": self.label(partner), "href": self.href(partner, "map.html"),
+                                   "lon": lon, "lat": lat, "x": round((lon + 180) * 2, 1), "y": round((90 - lat) * 2, 1),
+                                   "record": self.href(record, "map.html")})
+                    break
+        return sorted(points, key=lambda p: p["label"])
+
+    def vocabulary(self) -> dict:
+        tw = self.tw
+        def terms(cls):
+            return [{"label": self.label(t), "label_en": self.label(t, "en"), "href": self.href(t, "vocabulary.html"),
+                     "definition_fr": self.text(t, SKOS.definition, "fr"), "definition_en": self.text(t, SKOS.definition, "en")}
+                    for t in sorted(self.graph.subjects(RDF.type, cls), key=str) if str(t).startswith(str(tw))]
+        schemes = [{"label": self.label(s), "label_en": self.label(s, "en"), "href": self.href(s, "vocabulary.html"),
+                    "concepts": [{"label": self.label(c), "label_en": self.label(c, "en"), "href": self.href(c, "vocabulary.html"),
+                                  "definition_fr": self.text(c, SKOS.definition, "fr"), "definition_en": self.text(c, SKOS.definition, "en")}
+                                 for c in sorted(self.graph.subjects(SKOS.inScheme, s), key=str)]}
+                   for s in sorted(self.graph.subjects(RDF.type, SKOS.ConceptScheme), key=str)]
+        return {"classes": terms(OWL.Class), "object_properties": terms(OWL.ObjectProperty),
+                "datatype_properties": terms(OWL.DatatypeProperty), "schemes": schemes}
+
+    def text(self, node, prop, language) -> str:
+        return next((str(v) for v in self.graph.objects(node, prop) if getattr(v, "language", None) == language), "")

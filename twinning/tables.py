@@ -1,0 +1,115 @@
+"""CSV for those who do not speak SPARQL, with CSVW metadata describing each column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from rdflib import RDF, RDFS, Graph, Namespace
+from rdflib.namespace import DCTERMS, SKOS
+
+WD_PREFIX = "http://www.wikidata.org/entity/"
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+PARTNERSHIP_COLUMNS = [
+    ("iri", "IRI of the partnership", "anyURI"),
+    ("commune_insee", "INSEE code of the publishing commune", "string"),
+    ("commune_name", "Name of the publishing commune", "string"),
+    ("partner_names", "Names of the other partners, separated by ' | '", "string"),
+    ("partner_qids", "Confirmed Wikidata QIDs of those partners, in the same order ('' when none)", "string"),
+    ("partner_countries", "ISO 3166-1 alpha-2 codes of those partners, in the same order", "string"),
+    ("kind", "Kind of partnership (English label of the SKOS concept)", "string"),
+    ("start", "Start date at the precision stated (year, year-month or date)", "string"),
+    ("end", "End date at the precision stated", "string"),
+    ("status", "Status where the page states one", "string"),
+    ("source", "IRI of the source document", "anyURI"),
+]
+ACTIVITY_COLUMNS = [
+    ("iri", "IRI of the activity", "anyURI"),
+    ("label", "Label of the activity (French)", "string"),
+    ("partnerships", "IRIs of the partnerships it belongs to, separated by ' | '", "string"),
+    ("commune_insee", "INSEE code of the publishing commune", "string"),
+    ("stated_period", "Period as the page writes it", "string"),
+    ("start", "Start date at the precision stated", "string"),
+    ("end", "End date at the precision stated", "string"),
+    ("domains", "Activity domains (English labels), separated by ' | '", "string"),
+    ("status", "Status where the page states one", "string"),
+    ("source", "IRI of the source document", "anyURI"),
+]
+
+
+def label(graph: Graph, node, language: str = "en") -> str:
+    for prop in (SKOS.prefLabel, RDFS.label):
+        values = list(graph.objects(node, prop))
+        for value in sorted(values, key=lambda v: (v.language != language, str(v))):
+            return str(value)
+    return str(node)
+
+
+def first(graph: Graph, node, prop) -> str:
+    return min((str(v) for v in graph.objects(node, prop)), default="")
+
+
+def source_and_commune(graph: Graph, node, tw: Namespace):
+    source = min((graph.value(c, PROV.wasQuotedFrom) for c in graph.objects(node, tw.citation)), key=str)
+    return source, graph.value(source, DCTERMS.publisher)
+
+
+def partnership_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
+    rows = []
+    for partnership in sorted(graph.subjects(RDF.type, tw.Partnership), key=str):
+        source, commune = source_and_commune(graph, partnership, tw)
+        others = sorted((p for p in graph.objects(partnership, tw.partner) if p != commune), key=str)
+        rows.append([
+            str(partnership), first(graph, commune, tw.inseeCode), label(graph, commune, "fr"),
+            " | ".join(label(graph, p, "fr") for p in others),
+            " | ".join(first(graph, p, tw.wikidataItem).removeprefix(WD_PREFIX) for p in others),
+            " | ".join(first(graph, p, tw.countryCode) for p in others),
+            label(graph, graph.value(partnership, tw.kind)),
+            first(graph, partnership, tw.startDate), first(graph, partnership, tw.endDate),
+            " | ".join(sorted(label(graph, s) for s in graph.objects(partnership, tw.status))),
+            str(source),
+        ])
+    return rows
+
+
+def activity_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
+    rows = []
+    for activity in sorted(graph.subjects(RDF.type, tw.Activity), key=str):
+        source, commune = source_and_commune(graph, activity, tw)
+        rows.append([
+            str(activity), label(graph, activity, "fr"),
+            " | ".join(sorted(str(p) for p in graph.objects(activity, tw.partnership))),
+            first(graph, commune, tw.inseeCode), first(graph, activity, tw.statedPeriod),
+            first(graph, activity, tw.startDate), first(graph, activity, tw.endDate),
+            " | ".join(sorted(label(graph, d) for d in graph.objects(activity, tw.activityDomain))),
+            " | ".join(sorted(label(graph, s) for s in graph.objects(activity, tw.status))),
+            str(source),
+        ])
+    return rows
+
+
+def csv_text(columns, rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([name for name, _, _ in columns])
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def csvw_metadata(base_iri: str, tables: dict[str, list]) -> str:
+    """W3C CSV on the Web metadata, so that tools know each column's meaning and type."""
+    document = {
+        "@context": "http://www.w3.org/ns/csvw",
+        "tables": [{
+            "url": f"{base_iri}{name}",
+            "dc:license": {"@id": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"},
+            "tableSchema": {
+                "columns": [{"name": col, "titles": col, "dc:description": description, "datatype": datatype}
+                            for col, description, datatype in columns],
+                "primaryKey": "iri",
+            },
+        } for name, columns in tables.items()],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

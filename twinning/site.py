@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
@@ -34,9 +35,14 @@ class Site:
             return None
         return text[len(self.base_iri):].split("#")[0] or "index"
 
+    @cached_property
+    def documents(self) -> set[str]:
+        return set(self.pages_by_document())
+
     def href(self, iri, from_path: str) -> str:
+        """Relative link to our own page; IRIs without a page (a version IRI, a namespace) stay absolute."""
         target = self.document_path(iri)
-        if target is None:
+        if target is None or target not in self.documents:
             return str(iri)
         fragment = "#" + str(iri).split("#", 1)[1] if "#" in str(iri) else ""
         return posixpath.relpath(target + ".html", posixpath.dirname(from_path) or ".") + fragment

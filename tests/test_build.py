@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -15,7 +13,6 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from twinning.cli import main
 
 from conftest import ROOT, edit
 

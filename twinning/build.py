@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyshacl
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from . import catalog, dumps, tables
 from .config import Settings
@@ -146,8 +146,7 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
     write(folder / "void.ttl", dumps.turtle(void))
     write(folder / ".well-known" / "void", dumps.turtle(void))
 
-    documents = site.pages_by_document()
-    for path, subjects in sorted(documents.items()):
+    for path, subjects in sorted(site.documents.items()):
         part = Graph()
         part.namespace_manager = graph.namespace_manager
         for subject in subjects:

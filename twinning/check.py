@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef, XSD
+from rdflib import RDF, Literal, Namespace, URIRef, XSD
 
 from .load import Sources, describe
 from .problems import Problem

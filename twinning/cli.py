@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from rdflib import Graph, Namespace, RDF
+from rdflib import Namespace, RDF
 
 from . import wikidata_reference
 from .config import Settings, load_settings
@@ -20,14 +20,19 @@ from .turtle import PLACEHOLDER_BASE, relative_turtle
 REFERENCE_FILE = Path("reference") / "wikidata-p190.ttl"
 
 
+def refuse(failure: StageFailed, closing: str) -> int:
+    """Every command reports a failed stage the same way: the problems, one closing line, status 1."""
+    print(format_report(failure.problems), file=sys.stderr)
+    print(closing, file=sys.stderr)
+    return 1
+
+
 def cmd_validate(settings: Settings, args) -> int:
     started = time.perf_counter()
     try:
         sources, problems = verified_sources(settings)
     except StageFailed as failure:
-        print(format_report(failure.problems), file=sys.stderr)
-        print(f"validation failed ({time.perf_counter() - started:.2f} s)", file=sys.stderr)
-        return 1
+        return refuse(failure, f"validation failed ({time.perf_counter() - started:.2f} s)")
     if problems:
         print(format_report(problems))
     print(f"valid: {len(sources.data)} data triples, {len(sources.vocabulary)} vocabulary triples, "
@@ -41,9 +46,7 @@ def cmd_build(settings: Settings, args) -> int:
         sources, warnings = verified_sources(settings)
         result = publish(sources, warnings, settings, args.release_date or settings.release_date)
     except StageFailed as failure:
-        print(format_report(failure.problems), file=sys.stderr)
-        print(f"build failed: {settings.output_dir} left as it was", file=sys.stderr)
-        return 1
+        return refuse(failure, f"build failed: {settings.output_dir} left as it was")
     if warnings:
         print(format_report(warnings))
     print(f"built {settings.output_dir}: {result.files} files, {result.pages} HTML pages, {result.triples} triples; "
@@ -62,8 +65,7 @@ def cmd_import_reference(settings: Settings, args) -> int:
     try:
         sources = load(settings)
     except StageFailed as failure:
-        print(format_report(failure.problems), file=sys.stderr)
-        return 1
+        return refuse(failure, "import-reference needs data/ to load")
     tw = settings.tw
     items = wikidata_reference.linked_items(sources.data, tw)
     commune_items = {wikidata_reference.qid_of(str(item))

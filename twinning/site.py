@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -34,10 +34,6 @@ class Site:
         if not isinstance(iri, URIRef) or not text.startswith(self.base_iri):
             return None
         return text[len(self.base_iri):].split("#")[0] or "index"
-
-    @cached_property
-    def documents(self) -> set[str]:
-        return set(self.pages_by_document())
 
     def href(self, iri, from_path: str) -> str:
         """Relative link to our own page; IRIs without a page (a version IRI, a namespace) stay absolute."""
@@ -109,13 +105,15 @@ class Site:
         stem = posixpath.basename(path)
         return self.env.get_template(template).render(root=root, stem=stem, **context)
 
-    def pages_by_document(self) -> dict[str, list]:
+    @cached_property
+    def documents(self) -> dict[str, list]:
+        """Page path -> the subjects described on it; computed once, used for links and for writing."""
         documents = defaultdict(list)
         for subject in set(self.graph.subjects()):
             path = self.document_path(subject)
             if path is not None:
                 documents[path].append(subject)
-        return documents
+        return dict(documents)
 
     # Index pages -----------------------------------------------------------------------------
 

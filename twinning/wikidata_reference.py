@@ -7,7 +7,7 @@ with the facts and figures the pages state.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
@@ -42,7 +42,7 @@ ALBERTOURSINO_2021 = Snapshot(
 class ItemFacts:
     label: str | None = None
     label_language: str | None = None
-    twins: set[str] | None = None
+    twins: set[str] = field(default_factory=set)
     population: int | None = None
     coordinates: str | None = None
 
@@ -56,12 +56,12 @@ def read_l3viathan(folder: Path) -> dict[str, ItemFacts]:
     with open(folder / "l3viathan_2016_names.tsv", encoding="utf-8") as names:
         for line in names:
             qid, _, label = line.rstrip("\n").partition("\t")
-            facts.setdefault(qid, ItemFacts(twins=set())).label = label
+            facts.setdefault(qid, ItemFacts()).label = label
     with open(folder / "l3viathan_2016_relations.tsv", encoding="utf-8") as relations:
         for line in relations:
             subject, _, value = line.strip().partition("\t")
-            facts.setdefault(subject, ItemFacts(twins=set())).twins.add(value)
-            facts.setdefault(value, ItemFacts(twins=set()))
+            facts.setdefault(subject, ItemFacts()).twins.add(value)
+            facts.setdefault(value, ItemFacts())
     return facts
 
 
@@ -71,7 +71,7 @@ def read_albertoursino(folder: Path) -> dict[str, ItemFacts]:
         for row in csv.DictReader(table):
             for side in ("city", "sister"):
                 qid = qid_of(row[side])
-                item = facts.setdefault(qid, ItemFacts(twins=set()))
+                item = facts.setdefault(qid, ItemFacts())
                 item.label, item.label_language = row[f"{side}Label"], "it"
                 if row[f"{side}_population"]:
                     item.population = int(float(row[f"{side}_population"]))
@@ -104,7 +104,7 @@ def reference_graph(folder: Path, items: set[str], commune_items: set[str], base
             graph.add((snapshot_iri, tw.sourcePath, Literal(path)))
         wanted = set(items)
         for commune in commune_items:
-            wanted |= facts.get(commune, ItemFacts(twins=set())).twins
+            wanted |= facts.get(commune, ItemFacts()).twins
             wanted |= {qid for qid, item in facts.items() if commune in item.twins}
         for qid in sorted(wanted & facts.keys()):
             item = facts[qid]

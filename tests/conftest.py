@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,20 @@ def settings():
 @pytest.fixture(scope="session")
 def sources(settings):
     return load(settings)
+
+
+def build(project: Path, output: Path) -> subprocess.CompletedProcess:
+    """A separate process, as a user runs it: hash seeds differ between runs, as in real life."""
+    return subprocess.run([sys.executable, "-m", "twinning.cli", "--project", str(project), "build",
+                           "--output", str(output)], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("site") / "publish"
+    result = build(ROOT, output)
+    assert result.returncode == 0, result.stderr
+    return output
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph
 
 
-from conftest import ROOT, edit
+from conftest import ROOT, build, edit
 
 # What the official shapes report and why it is not fixed (README, "DCAT-AP conformance"):
 # bbox and centroid of France would have to be invented; the project is not an EU corporate body.
@@ -26,18 +26,6 @@ KNOWN_DCAT_WARNINGS = [
 ]
 
 
-def build(project: Path, output: Path) -> subprocess.CompletedProcess:
-    """A separate process, as a user runs it: hash seeds differ between runs, as in real life."""
-    return subprocess.run([sys.executable, "-m", "twinning.cli", "--project", str(project), "build",
-                           "--output", str(output)], capture_output=True, text=True)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("site") / "publish"
-    result = build(ROOT, output)
-    assert result.returncode == 0, result.stderr
-    return output
 
 
 def digest_tree(folder: Path) -> dict[str, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyshacl
 from rdflib import RDF, Graph, URIRef
 
-from . import catalog, dumps, tables
+from . import catalog, dumps, sparql, tables
 from .config import Settings
 from .enrich import publication_graph
 from .load import Sources
@@ -142,7 +142,7 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
     write(folder / "catalog.jsonld", dumps.jsonld(catalogue))
     void = catalog.void_description(release, graph, [str(tw), "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#",
                                                      "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#"],
-                                    sorted(p for p in published if ".ttl" in p or ".nt" in p), None)
+                                    sorted(p for p in published if ".ttl" in p or ".nt" in p), settings.sparql_endpoint)
     write(folder / "void.ttl", dumps.turtle(void))
     write(folder / ".well-known" / "void", dumps.turtle(void))
 
@@ -160,6 +160,11 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
               "figures": len(set(graph.subjects(RDF.type, tw.StatedFigure)))}
     file_rows = [{"path": p, "size": f.stat().st_size, "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
                  for p, f in sorted(published.items())]
+    examples = sparql.example_queries(settings.queries_dir)
+    for example in examples:  # the research questions travel with the data, with their expected answers
+        for path in (example.path, example.expected_csv):
+            if path.exists():
+                write(folder / "queries" / path.name, path.read_bytes())
     index_pages = {
         "index.html": ("index.html", {"title": "Communes", "communes": site.communes(), "counts": counts}),
         "partners.html": ("partners.html", {"title": "Partenaires par pays", "groups": site.partners_by_country()}),
@@ -169,6 +174,11 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
         "validation.html": ("validation.html", {"title": "Validation", "errors": 0, "warnings": [str(w) for w in warnings],
                                                 "dcat": {"violations": len(violations), "warnings": dcat_warnings}}),
         "downloads.html": ("downloads.html", {"title": "Téléchargements", "files": file_rows}),
+        "sparql.html": ("sparql.html", {"title": "SPARQL", "endpoint": settings.sparql_endpoint or "query",
+                                        "base": base, "examples": [
+                                            {"name": e.name, "question": e.question, "comment": e.comment,
+                                             "text": sparql.with_base(e.text, base), "federated": e.federated,
+                                             "expected": e.expected_csv.exists()} for e in examples]}),
     }
     for target, (template, context) in index_pages.items():
         write(folder / target, site.render(template, target, **context))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rdflib import Namespace, RDF
 
-from . import wikidata_reference
+from . import graph_store, server, sparql, wikidata_reference
 from .config import Settings, load_settings
 from .load import load
 from .build import publish
@@ -57,6 +57,46 @@ def cmd_build(settings: Settings, args) -> int:
     return 0
 
 
+def cmd_query(settings: Settings, args) -> int:
+    if (args.query is None) == (args.file is None):
+        print("twinning query: give the query either as an argument or with --file", file=sys.stderr)
+        return 2
+    text = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
+    try:
+        if args.endpoint:
+            answer = sparql.ask_endpoint(args.endpoint, text, settings.base_iri, args.timeout)
+        else:
+            answer = sparql.EmbeddedStore(settings.dump_path, settings.base_iri).ask(text)
+    except sparql.QueryFailed as failure:
+        print(f"twinning query: {failure}", file=sys.stderr)
+        return 1
+    sys.stdout.write(sparql.render(answer, args.format))
+    if answer.is_empty():
+        print("twinning query: no results", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(settings: Settings, args) -> int:
+    try:
+        server.serve(settings.output_dir, settings.dump_path, args.host, args.port, args.timeout,
+                     announce=lambda line: print(line, flush=True))
+    except (RuntimeError, OSError) as error:
+        print(f"twinning serve: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_push(settings: Settings, args) -> int:
+    graph = args.graph or settings.base_iri + "dataset/twinning"
+    try:
+        status = graph_store.push(settings.dump_path, args.graph_store, graph, args.timeout)
+    except graph_store.PushFailed as failure:
+        print(f"twinning push: {failure}", file=sys.stderr)
+        return 1
+    print(f"pushed {settings.dump_path.name} into <{graph}> at {args.graph_store} (HTTP {status})")
+    return 0
+
+
 def cmd_import_reference(settings: Settings, args) -> int:
     folder = Path(args.snapshots).resolve()
     if not folder.is_dir():
@@ -98,6 +138,29 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--output", help="output folder (default: publish/)")
     build.add_argument("--release-date", help="release date of the catalogue, YYYY-MM-DD (default: pyproject.toml)")
     build.set_defaults(run=cmd_build)
+
+    query = commands.add_parser("query", help="run SPARQL over the built dataset, or over an endpoint")
+    query.add_argument("query", nargs="?", help="the SPARQL text (or use --file)")
+    query.add_argument("--file", help="read the query from this file (for example queries/01-…rq)")
+    query.add_argument("--endpoint", help="SPARQL endpoint URL (default: in-process over publish/downloads)")
+    query.add_argument("--format", choices=sparql.FORMATS, default="table", help="output format (default: table)")
+    query.add_argument("--timeout", type=float, default=30, help="seconds to wait for an endpoint (default: 30)")
+    query.add_argument("--output", help="built publication to query (default: publish/)")
+    query.set_defaults(run=cmd_query)
+
+    serve = commands.add_parser("serve", help="serve the built site and a read-only SPARQL endpoint on loopback")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, loopback)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--timeout", type=int, default=10, help="seconds a query may run (default: 10)")
+    serve.add_argument("--output", help="built publication to serve (default: publish/)")
+    serve.set_defaults(run=cmd_serve)
+
+    push = commands.add_parser("push", help="replace a named graph of a SPARQL Graph Store with the built dataset")
+    push.add_argument("--graph-store", required=True, help="Graph Store Protocol URL, e.g. http://host:7878/store")
+    push.add_argument("--graph", help="named graph IRI (default: the dataset IRI, <base>dataset/twinning)")
+    push.add_argument("--timeout", type=float, default=120, help="seconds to wait for the store (default: 120)")
+    push.add_argument("--output", help="built publication to push (default: publish/)")
+    push.set_defaults(run=cmd_push)
 
     wikidata = commands.add_parser("wikidata", help="Wikidata reference, checks and comparison")
     wikidata_commands = wikidata.add_subparsers(dest="wikidata_command", required=True)

@@ -18,11 +18,18 @@ class Settings:
     shapes_dir: Path
     output_dir: Path
     release_date: str
+    queries_dir: Path
+    sparql_endpoint: str | None = None  # public SPARQL endpoint, announced in VoID and used by the query page
 
     @property
     def tw(self) -> Namespace:
         """The ontology namespace lives under the base IRI, like every other resource."""
         return Namespace(self.base_iri + "ontology/")
+
+    @property
+    def dump_path(self) -> Path:
+        """The N-Triples dump of a build: what the embedded query engine and the server load."""
+        return self.output_dir / "downloads" / "twinning.nt"
 
     def with_overrides(self, base_iri: str | None = None, output: str | None = None) -> "Settings":
         settings = self
@@ -50,6 +57,8 @@ def load_settings(root: Path | None = None) -> Settings:
         shapes_dir=root / conf.get("shapes", "shapes"),
         output_dir=root / conf.get("output", "publish"),
         release_date=conf.get("release_date", "2026-11-21"),
+        queries_dir=root / conf.get("queries", "queries"),
+        sparql_endpoint=conf.get("sparql_endpoint"),
     )
 
 

@@ -11,7 +11,6 @@ import threading
 
 import pytest
 
-from test_build import built  # noqa: F401  (the module-scoped build fixture)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

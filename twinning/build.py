@@ -95,7 +95,7 @@ def publish(sources: Sources, warnings: list[Problem], settings: Settings, relea
 def write_publication(sources: Sources, warnings: list[Problem], settings: Settings, release_date: str,
                       folder: Path) -> BuildResult:
     tw, base = settings.tw, settings.base_iri
-    graph = publication_graph(sources, tw)
+    graph, analysis = publication_graph(sources, tw, base)
     site = Site(graph, base, tw)
     downloads = folder / "downloads"
     downloads.mkdir()
@@ -126,8 +126,12 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
     write(downloads / "partnerships.csv", tables.csv_text(tables.PARTNERSHIP_COLUMNS, partnership_rows))
     write(downloads / "activities.csv", tables.csv_text(tables.ACTIVITY_COLUMNS, activity_rows))
     write(downloads / "csv-metadata.json", tables.csvw_metadata(base, {
-        "downloads/partnerships.csv": tables.PARTNERSHIP_COLUMNS, "downloads/activities.csv": tables.ACTIVITY_COLUMNS}))
-    for name in ("partnerships.csv", "activities.csv", "csv-metadata.json"):
+        "downloads/partnerships.csv": tables.PARTNERSHIP_COLUMNS, "downloads/activities.csv": tables.ACTIVITY_COLUMNS,
+        "downloads/wikidata-comparison.csv": tables.COMPARISON_COLUMNS}))
+    comparison = analysis.comparison_table()
+    write(downloads / "wikidata-comparison.csv", tables.csv_text(
+        tables.COMPARISON_COLUMNS, [[row[c] for c, _, _ in tables.COMPARISON_COLUMNS] for row in comparison]))
+    for name in ("partnerships.csv", "activities.csv", "wikidata-comparison.csv", "csv-metadata.json"):
         published[f"downloads/{name}"] = downloads / name
 
     years = sorted(str(d)[:4] for prop in (tw.startDate, tw.endDate, tw.date, tw.startDecade)
@@ -174,6 +178,10 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
         "validation.html": ("validation.html", {"title": "Validation", "errors": 0, "warnings": [str(w) for w in warnings],
                                                 "dcat": {"violations": len(violations), "warnings": dcat_warnings}}),
         "downloads.html": ("downloads.html", {"title": "Téléchargements", "files": file_rows}),
+        "wikidata.html": ("wikidata.html", {"title": "Wikidata", "comparison": comparison,
+                                            "links": site.link_reports(analysis),
+                                            "unlinked": [analysis.name(p) for p in analysis.unlinked_partners()],
+                                            "snapshots": analysis.reference.snapshots}),
         "sparql.html": ("sparql.html", {"title": "SPARQL", "endpoint": settings.sparql_endpoint or "query",
                                         "base": base, "examples": [
                                             {"name": e.name, "question": e.question, "comment": e.comment,

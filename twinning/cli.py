@@ -5,17 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 from rdflib import Namespace, RDF
 
-from . import graph_store, server, sparql, wikidata_reference
+from . import graph_store, server, sparql, tables, wikidata_reference, wikidata_sync
 from .config import Settings, load_settings
 from .load import load
 from .build import publish
 from .pipeline import verified_sources
 from .problems import StageFailed, format_report
 from .turtle import PLACEHOLDER_BASE, relative_turtle
+from .tables import COMPARISON_COLUMNS
+from .wikidata_analysis import STATES, Analysis
+from .wikidata_reference import qid_of
 
 REFERENCE_FILE = Path("reference") / "wikidata-p190.ttl"
 
@@ -97,6 +101,81 @@ def cmd_push(settings: Settings, args) -> int:
     return 0
 
 
+def analysed(settings: Settings) -> Analysis:
+    sources, _ = verified_sources(settings)
+    return Analysis(sources.data + sources.vocabulary, settings.tw)
+
+
+def cmd_wikidata_check(settings: Settings, args) -> int:
+    try:
+        analysis = analysed(settings)
+    except StageFailed as failure:
+        return refuse(failure, "wikidata check needs valid data")
+    for report in analysis.link_reports:
+        print(f"{report.state:12} {qid_of(report.item):10} {report.name}")
+        for line in report.evidence:
+            print(f"{'':23} {line}")
+    unlinked = analysis.unlinked_partners()
+    counts = {state: sum(r.state == state for r in analysis.link_reports) for state in STATES}
+    print(f"{counts['confirmed']} confirmed, {counts['unconfirmed']} unconfirmed, {counts['suspicious']} suspicious "
+          f"links; {len(unlinked)} partners without a Wikidata item: {', '.join(analysis.name(p) for p in unlinked)}")
+    return 1 if counts["suspicious"] else 0
+
+
+def cmd_wikidata_compare(settings: Settings, args) -> int:
+    try:
+        analysis = analysed(settings)
+    except StageFailed as failure:
+        return refuse(failure, "wikidata compare needs valid data")
+    rows = analysis.comparison_table()
+    columns = ["commune", "snapshot", "agreement", "partner", "page_item", "wikidata_item", "wikidata_label"]
+    if args.format == "csv":
+        sys.stdout.write(tables.csv_text(COMPARISON_COLUMNS, [[row[c] for c, _, _ in COMPARISON_COLUMNS] for row in rows]))
+    else:
+        sys.stdout.write(sparql.table(columns, [[row[c] for c in columns] for row in rows]))
+    return 0
+
+
+def cmd_wikidata_quickstatements(settings: Settings, args) -> int:
+    try:
+        analysis = analysed(settings)
+    except StageFailed as failure:
+        return refuse(failure, "wikidata quickstatements needs valid data")
+    if settings.base_iri.startswith("https://example.org/"):
+        print(f"twinning: the references point to {settings.base_iri}, a placeholder: set [tool.twinning] "
+              f"base_iri to the published address before giving these lines to QuickStatements", file=sys.stderr)
+    lines, skipped = analysis.quickstatements()
+    sys.stdout.write("".join(line + "\n" for line in lines))
+    for reason in skipped:
+        print(f"no statement: {reason}", file=sys.stderr)
+    return 0
+
+
+def cmd_wikidata_sync(settings: Settings, args) -> int:
+    try:
+        sources = load(settings)
+    except StageFailed as failure:
+        return refuse(failure, "wikidata sync needs data/ to load")
+    tw = settings.tw
+    analysis = Analysis(sources.data, tw)
+    items = sorted(wikidata_reference.linked_items(sources.data, tw)
+                   | {qid_of(str(i)) for i in sources.data.objects(None, tw.otherLevelItem)})
+    commune_items = [qid_of(str(analysis.item_of(c))) for c in analysis.communes if analysis.item_of(c) is not None]
+    try:
+        graph = wikidata_sync.snapshot_graph(args.endpoint, args.date, items, commune_items, args.timeout,
+                                             PLACEHOLDER_BASE, Namespace(PLACEHOLDER_BASE + "ontology/"))
+    except sparql.QueryFailed as failure:
+        print(f"twinning wikidata sync: {failure}; data/ left unchanged", file=sys.stderr)
+        return 1
+    header = (f"# Wikidata snapshot fetched by `twinning wikidata sync` from {args.endpoint} on {args.date}.\n"
+              "# Wikidata content, CC0. Do not edit by hand. Relative IRIs resolve against the base IRI.\n\n")
+    target = settings.data_dir / "reference" / f"wikidata-sync-{args.date}.ttl"
+    wikidata_sync.write_atomically(target, relative_turtle(graph, header))
+    records = len(set(graph.subjects(RDF.type, Namespace(PLACEHOLDER_BASE + "ontology/").WikidataRecord)))
+    print(f"wrote {target.relative_to(settings.root)}: {records} records for {len(items)} linked items")
+    return 0
+
+
 def cmd_import_reference(settings: Settings, args) -> int:
     folder = Path(args.snapshots).resolve()
     if not folder.is_dir():
@@ -169,6 +248,20 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--snapshots", default="../shared/reference/wikidata-p190",
                           help="folder of the P190 snapshot files")
     importer.set_defaults(run=cmd_import_reference)
+    checker = wikidata_commands.add_parser("check", help="state of every Wikidata link against the dated snapshots "
+                                                         "(exit 1 if one is suspicious)")
+    checker.set_defaults(run=cmd_wikidata_check)
+    comparer = wikidata_commands.add_parser("compare", help="each commune's page against P190, snapshot by snapshot")
+    comparer.add_argument("--format", choices=("table", "csv"), default="table")
+    comparer.set_defaults(run=cmd_wikidata_compare)
+    statements = wikidata_commands.add_parser("quickstatements",
+                                              help="QuickStatements lines for the P190 statements Wikidata lacks")
+    statements.set_defaults(run=cmd_wikidata_quickstatements)
+    sync = wikidata_commands.add_parser("sync", help="fetch the linked items from a SPARQL endpoint as a new snapshot")
+    sync.add_argument("--endpoint", required=True, help="e.g. https://query.wikidata.org/sparql")
+    sync.add_argument("--date", default=date.today().isoformat(), help="date of the snapshot (default: today)")
+    sync.add_argument("--timeout", type=float, default=60, help="seconds to wait for each answer (default: 60)")
+    sync.set_defaults(run=cmd_wikidata_sync)
     return parser
 
 

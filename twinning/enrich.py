@@ -7,6 +7,7 @@ import hashlib
 from rdflib import RDF, BNode, Graph, Namespace, URIRef
 
 from .load import Sources
+from .wikidata_analysis import Analysis
 
 # The symmetric shortcut, derived from bilateral partnerships only (DESIGN: never asserted by hand).
 TWINNED_WITH = """
@@ -17,9 +18,6 @@ WHERE {
   FILTER NOT EXISTS { ?p tw:partner ?c . FILTER(?c != ?a && ?c != ?b) }
 }"""
 
-CONFIRMED_ITEMS = """
-CONSTRUCT { ?resource tw:wikidataItem ?item }
-WHERE { ?resource tw:wikidataLink ?link . ?link tw:item ?item ; tw:confirmedBy ?snapshot . }"""
 
 
 def skolemised(graph: Graph) -> Graph:
@@ -44,13 +42,16 @@ def skolemised(graph: Graph) -> Graph:
     return result
 
 
-def publication_graph(sources: Sources, tw: Namespace) -> Graph:
+def publication_graph(sources: Sources, tw: Namespace, base_iri: str) -> tuple[Graph, Analysis]:
+    """The data with everything derived from it: the twinning shortcut, each Wikidata link's state
+    (and tw:wikidataItem for confirmed ones only), and the comparison with P190."""
     graph = sources.data + sources.vocabulary
     graph.namespace_manager = sources.data.namespace_manager
-    init = {"tw": tw}
-    for query in (TWINNED_WITH, CONFIRMED_ITEMS):
-        for triple in graph.query(query, initNs=init):
-            graph.add(triple)
+    for triple in graph.query(TWINNED_WITH, initNs={"tw": tw}):
+        graph.add(triple)
+    analysis = Analysis(sources.data + sources.vocabulary, tw)
+    graph += analysis.link_graph(base_iri)
+    graph += analysis.comparison_graph(base_iri)
     for citation in set(graph.objects(None, tw.citation)):
         graph.add((citation, RDF.type, tw.Citation))
-    return skolemised(graph)
+    return skolemised(graph), analysis

@@ -88,7 +88,7 @@ class Site:
 
     def resource_page(self, path: str, subjects: list) -> str:
         main = URIRef(self.base_iri + ("" if path == "index" else path))
-        main = main if (main, None, None) in self.graph else subjects[0]
+        main = main if (main, None, None) in self.graph else min(subjects, key=str)
         sections = [{"iri": str(s), "anchor": str(s).split("#", 1)[1] if "#" in str(s) else None,
                      "label": self.label(s), "rows": self.description(s, path + ".html"),
                      "citations": self.citations(s, path + ".html")}
@@ -170,6 +170,11 @@ class Site:
                                    "record": self.href(record, "map.html")})
                     break
         return sorted(points, key=lambda p: p["label"])
+
+    def link_reports(self, analysis) -> list[dict]:
+        return [{"name": r.name, "href": self.href(r.owner, "wikidata.html"), "item": str(r.item),
+                 "qid": str(r.item).rsplit("/", 1)[-1], "state": r.state, "evidence": r.evidence}
+                for r in analysis.link_reports]
 
     def vocabulary(self) -> dict:
         tw = self.tw

@@ -25,6 +25,18 @@ PARTNERSHIP_COLUMNS = [
     ("status", "Status where the page states one", "string"),
     ("source", "IRI of the source document", "anyURI"),
 ]
+COMPARISON_COLUMNS = [
+    ("commune", "Name of the commune whose page is compared", "string"),
+    ("commune_item", "Wikidata QID of the commune", "string"),
+    ("snapshot", "Dated Wikidata snapshot compared with (reference/wikidata/<snapshot>)", "string"),
+    ("snapshot_date", "Date of the snapshot", "string"),
+    ("agreement", "both, page-only, wikidata-only, other-level or not-in-snapshot (concept/agreement/)", "string"),
+    ("partner", "Partner named by the page ('' for a twin only Wikidata records)", "string"),
+    ("page_item", "Confirmed QID the data links for that partner ('' when none)", "string"),
+    ("wikidata_item", "QID that P190 links to the commune in the snapshot ('' when none)", "string"),
+    ("wikidata_label", "Label of that item in the snapshot", "string"),
+    ("partnership", "IRI of the page's partnership ('' when none)", "anyURI"),
+]
 ACTIVITY_COLUMNS = [
     ("iri", "IRI of the activity", "anyURI"),
     ("label", "Label of the activity (French)", "string"),

@@ -5,12 +5,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from rdflib import Graph
 
 

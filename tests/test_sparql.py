@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper import POST, SPARQLWrapper
 
 from conftest import ROOT
 from twinning import graph_store, sparql

@@ -224,3 +224,16 @@ def test_push_to_an_unreachable_store_says_so(built):
     port = free_port("127.0.0.1")
     result = twinning("push", "--output", str(built), "--graph-store", f"http://127.0.0.1:{port}/store")
     assert result.returncode == 1 and "cannot reach the graph store" in result.stderr
+
+
+def test_a_configured_endpoint_is_announced_in_void_and_used_by_the_query_page(project_copy, tmp_path):
+    pyproject = project_copy / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace(
+        '# sparql_endpoint = "https://example.org/twinning/query"', 'sparql_endpoint = "https://sparql.example.net/twinning"'),
+        encoding="utf-8")
+    output = tmp_path / "publish"
+    result = subprocess.run([sys.executable, "-m", "twinning.cli", "--project", str(project_copy), "build",
+                             "--output", str(output)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "<https://sparql.example.net/twinning>" in (output / "void.ttl").read_text(encoding="utf-8")
+    assert 'action="https://sparql.example.net/twinning"' in (output / "sparql.html").read_text(encoding="utf-8")

@@ -52,11 +52,10 @@ def free_port(host: str) -> int:
 class SparqlProcess:
     url: str
     process: subprocess.Popen
-    store: Path
 
 
 @contextmanager
-def read_only_endpoint(dump: Path, host: str, timeout_s: int, port: int | None = None):
+def read_only_endpoint(dump: Path, host: str, timeout_s: int):
     """Load the dump into a fresh Oxigraph store and run its read-only server until the block ends."""
     if not dump.is_file():
         raise RuntimeError(f"{dump} not found: run `twinning build` first")
@@ -66,10 +65,10 @@ def read_only_endpoint(dump: Path, host: str, timeout_s: int, port: int | None =
         command = oxigraph_command()
         subprocess.run([command, "load", "--location", str(store), "--file", str(dump)], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        port = port or free_port(host)
+        port = free_port(host)
         process = subprocess.Popen([command, "serve-read-only", "--location", str(store), "--bind", f"{host}:{port}",
                                     "--timeout-s", str(timeout_s)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        endpoint = SparqlProcess(f"http://{host}:{port}/query", process, store)
+        endpoint = SparqlProcess(f"http://{host}:{port}/query", process)
         wait_until_answering(endpoint)
         yield endpoint
     finally:

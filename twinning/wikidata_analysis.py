@@ -19,7 +19,6 @@ from rdflib.namespace import DCTERMS, SKOS
 
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 STATES = ("confirmed", "unconfirmed", "suspicious")
-AGREEMENTS = ("both", "page-only", "wikidata-only", "other-level", "not-in-snapshot")
 
 
 def normalised(name: str) -> str:

@@ -129,8 +129,7 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
         "downloads/partnerships.csv": tables.PARTNERSHIP_COLUMNS, "downloads/activities.csv": tables.ACTIVITY_COLUMNS,
         "downloads/wikidata-comparison.csv": tables.COMPARISON_COLUMNS}))
     comparison = analysis.comparison_table()
-    write(downloads / "wikidata-comparison.csv", tables.csv_text(
-        tables.COMPARISON_COLUMNS, [[row[c] for c, _, _ in tables.COMPARISON_COLUMNS] for row in comparison]))
+    write(downloads / "wikidata-comparison.csv", tables.comparison_csv(comparison))
     for name in ("partnerships.csv", "activities.csv", "wikidata-comparison.csv", "csv-metadata.json"):
         published[f"downloads/{name}"] = downloads / name
 

@@ -16,8 +16,7 @@ from .load import load
 from .build import publish
 from .pipeline import verified_sources
 from .problems import StageFailed, format_report
-from .turtle import PLACEHOLDER_BASE, relative_turtle
-from .tables import COMPARISON_COLUMNS
+from .turtle import PLACEHOLDER_BASE, relative_turtle, write_atomically
 from .wikidata_analysis import STATES, Analysis
 from .wikidata_reference import qid_of
 
@@ -101,16 +100,19 @@ def cmd_push(settings: Settings, args) -> int:
     return 0
 
 
-def analysed(settings: Settings) -> Analysis:
-    sources, _ = verified_sources(settings)
-    return Analysis(sources.data + sources.vocabulary, settings.tw)
+def with_analysis(run):
+    """The Wikidata commands read valid data only: validate first, report a failure as every command does."""
+    def command(settings: Settings, args) -> int:
+        try:
+            sources, _ = verified_sources(settings)
+        except StageFailed as failure:
+            return refuse(failure, f"wikidata {args.wikidata_command} needs valid data")
+        return run(Analysis(sources.data + sources.vocabulary, settings.tw), settings, args)
+    return command
 
 
-def cmd_wikidata_check(settings: Settings, args) -> int:
-    try:
-        analysis = analysed(settings)
-    except StageFailed as failure:
-        return refuse(failure, "wikidata check needs valid data")
+@with_analysis
+def cmd_wikidata_check(analysis: Analysis, settings: Settings, args) -> int:
     for report in analysis.link_reports:
         print(f"{report.state:12} {qid_of(report.item):10} {report.name}")
         for line in report.evidence:
@@ -122,25 +124,19 @@ def cmd_wikidata_check(settings: Settings, args) -> int:
     return 1 if counts["suspicious"] else 0
 
 
-def cmd_wikidata_compare(settings: Settings, args) -> int:
-    try:
-        analysis = analysed(settings)
-    except StageFailed as failure:
-        return refuse(failure, "wikidata compare needs valid data")
+@with_analysis
+def cmd_wikidata_compare(analysis: Analysis, settings: Settings, args) -> int:
     rows = analysis.comparison_table()
-    columns = ["commune", "snapshot", "agreement", "partner", "page_item", "wikidata_item", "wikidata_label"]
     if args.format == "csv":
-        sys.stdout.write(tables.csv_text(COMPARISON_COLUMNS, [[row[c] for c, _, _ in COMPARISON_COLUMNS] for row in rows]))
+        sys.stdout.write(tables.comparison_csv(rows))
     else:
+        columns = ["commune", "snapshot", "agreement", "partner", "page_item", "wikidata_item", "wikidata_label"]
         sys.stdout.write(sparql.table(columns, [[row[c] for c in columns] for row in rows]))
     return 0
 
 
-def cmd_wikidata_quickstatements(settings: Settings, args) -> int:
-    try:
-        analysis = analysed(settings)
-    except StageFailed as failure:
-        return refuse(failure, "wikidata quickstatements needs valid data")
+@with_analysis
+def cmd_wikidata_quickstatements(analysis: Analysis, settings: Settings, args) -> int:
     if settings.base_iri.startswith("https://example.org/"):
         print(f"twinning: the references point to {settings.base_iri}, a placeholder: set [tool.twinning] "
               f"base_iri to the published address before giving these lines to QuickStatements", file=sys.stderr)
@@ -151,28 +147,31 @@ def cmd_wikidata_quickstatements(settings: Settings, args) -> int:
     return 0
 
 
+def write_reference(settings: Settings, graph, header: str, target: Path, items) -> None:
+    """Reference files keep IRIs relative to the base, and are swapped in whole or not at all."""
+    write_atomically(target, relative_turtle(graph, header))
+    records = len(set(graph.subjects(RDF.type, Namespace(PLACEHOLDER_BASE + "ontology/").WikidataRecord)))
+    print(f"wrote {target.relative_to(settings.root)}: {records} records for {len(items)} linked items")
+
+
 def cmd_wikidata_sync(settings: Settings, args) -> int:
     try:
         sources = load(settings)
     except StageFailed as failure:
         return refuse(failure, "wikidata sync needs data/ to load")
     tw = settings.tw
-    analysis = Analysis(sources.data, tw)
     items = sorted(wikidata_reference.linked_items(sources.data, tw)
                    | {qid_of(str(i)) for i in sources.data.objects(None, tw.otherLevelItem)})
-    commune_items = [qid_of(str(analysis.item_of(c))) for c in analysis.communes if analysis.item_of(c) is not None]
     try:
-        graph = wikidata_sync.snapshot_graph(args.endpoint, args.date, items, commune_items, args.timeout,
+        graph = wikidata_sync.snapshot_graph(args.endpoint, args.date, items,
+                                             wikidata_reference.commune_items(sources.data, tw), args.timeout,
                                              PLACEHOLDER_BASE, Namespace(PLACEHOLDER_BASE + "ontology/"))
     except sparql.QueryFailed as failure:
         print(f"twinning wikidata sync: {failure}; data/ left unchanged", file=sys.stderr)
         return 1
     header = (f"# Wikidata snapshot fetched by `twinning wikidata sync` from {args.endpoint} on {args.date}.\n"
               "# Wikidata content, CC0. Do not edit by hand. Relative IRIs resolve against the base IRI.\n\n")
-    target = settings.data_dir / "reference" / f"wikidata-sync-{args.date}.ttl"
-    wikidata_sync.write_atomically(target, relative_turtle(graph, header))
-    records = len(set(graph.subjects(RDF.type, Namespace(PLACEHOLDER_BASE + "ontology/").WikidataRecord)))
-    print(f"wrote {target.relative_to(settings.root)}: {records} records for {len(items)} linked items")
+    write_reference(settings, graph, header, settings.data_dir / "reference" / f"wikidata-sync-{args.date}.ttl", items)
     return 0
 
 
@@ -187,20 +186,12 @@ def cmd_import_reference(settings: Settings, args) -> int:
         return refuse(failure, "import-reference needs data/ to load")
     tw = settings.tw
     items = wikidata_reference.linked_items(sources.data, tw)
-    commune_items = {wikidata_reference.qid_of(str(item))
-                     for commune in sources.data.subjects(RDF.type, tw.Commune)
-                     for link in sources.data.objects(commune, tw.wikidataLink)
-                     for item in sources.data.objects(link, tw.item)}
-    graph = wikidata_reference.reference_graph(folder, items, commune_items, PLACEHOLDER_BASE,
-                                                Namespace(PLACEHOLDER_BASE + "ontology/"))
+    graph = wikidata_reference.reference_graph(folder, items, wikidata_reference.commune_items(sources.data, tw),
+                                                PLACEHOLDER_BASE, Namespace(PLACEHOLDER_BASE + "ontology/"))
     header = ("# Dated Wikidata reference: what the P190 snapshots said about the items this dataset links.\n"
               "# Generated by `twinning wikidata import-reference` from the snapshots described below\n"
               "# (Wikidata content, CC0). Do not edit by hand. Relative IRIs resolve against the base IRI.\n\n")
-    target = settings.data_dir / REFERENCE_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(relative_turtle(graph, header), encoding="utf-8")
-    records = len(set(graph.subjects(RDF.type, Namespace(PLACEHOLDER_BASE + "ontology/").WikidataRecord)))
-    print(f"wrote {target.relative_to(settings.root)}: {records} records for {len(items)} linked items")
+    write_reference(settings, graph, header, settings.data_dir / REFERENCE_FILE, items)
     return 0
 
 

@@ -11,6 +11,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
+from .wikidata_reference import qid_of
+
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 WDT = "http://www.wikidata.org/entity/"
@@ -173,7 +175,7 @@ class Site:
 
     def link_reports(self, analysis) -> list[dict]:
         return [{"name": r.name, "href": self.href(r.owner, "wikidata.html"), "item": str(r.item),
-                 "qid": str(r.item).rsplit("/", 1)[-1], "state": r.state, "evidence": r.evidence}
+                 "qid": qid_of(r.item), "state": r.state, "evidence": r.evidence}
                 for r in analysis.link_reports]
 
     def vocabulary(self) -> dict:

@@ -110,6 +110,10 @@ def csv_text(columns, rows) -> str:
     return buffer.getvalue()
 
 
+def comparison_csv(table: list[dict]) -> str:
+    return csv_text(COMPARISON_COLUMNS, [[row[name] for name, _, _ in COMPARISON_COLUMNS] for row in table])
+
+
 def csvw_metadata(base_iri: str, tables: dict[str, list]) -> str:
     """W3C CSV on the Web metadata, so that tools know each column's meaning and type."""
     document = {

@@ -17,6 +17,8 @@ from functools import cached_property
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from .wikidata_reference import qid_of
+
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 STATES = ("confirmed", "unconfirmed", "suspicious")
 
@@ -39,10 +41,6 @@ def names_fit(ours: set[str], theirs: set[str]) -> bool:
     return False
 
 
-def qid(item) -> str:
-    return str(item).rsplit("/", 1)[-1]
-
-
 @dataclass(frozen=True)
 class Snapshot:
     iri: URIRef
@@ -63,7 +61,7 @@ class Reference:
     @cached_property
     def snapshots(self) -> list[Snapshot]:
         found = [Snapshot(s, str(self.graph.value(s, DCTERMS.date, default="")),
-                          str(self.graph.value(s, RDFS.label, default=qid(s))))
+                          str(self.graph.value(s, RDFS.label, default=qid_of(s))))
                  for s in set(self.graph.subjects(RDF.type, self.tw.WikidataSnapshot))]
         return sorted(found, key=lambda s: (s.date, str(s.iri)))
 
@@ -170,15 +168,15 @@ class Analysis:
         for snapshot in self.reference.snapshots:
             where = f"{snapshot.slug} ({snapshot.date})"
             if not self.reference.holds(snapshot, report.item):
-                report.evidence.append(f"{where}: no record of {qid(report.item)}")
+                report.evidence.append(f"{where}: no record of {qid_of(report.item)}")
                 continue
             labels = self.reference.labels(snapshot, report.item)
             said = f"labelled «{', '.join(sorted(labels))}»" if labels else "present without a label"
             if not label_fits:
-                report.evidence.append(f"{where}: {qid(report.item)} {said}, which does not fit «{report.name}»")
+                report.evidence.append(f"{where}: {qid_of(report.item)} {said}, which does not fit «{report.name}»")
                 continue
             found = True
-            report.evidence.append(f"{where}: {qid(report.item)} {said}")
+            report.evidence.append(f"{where}: {qid_of(report.item)} {said}")
             for commune in sorted(communes):
                 commune_item = self.item_of(commune)
                 if commune_item is None or not self.reference.holds(snapshot, commune_item):
@@ -191,8 +189,8 @@ class Analysis:
                 for namesake in namesakes:
                     contradicted = True
                     report.evidence.append(
-                        f"{where}: P190 of {self.name(commune)} names {qid(namesake)} "
-                        f"«{', '.join(sorted(self.reference.labels(snapshot, namesake)))}», not {qid(report.item)}")
+                        f"{where}: P190 of {self.name(commune)} names {qid_of(namesake)} "
+                        f"«{', '.join(sorted(self.reference.labels(snapshot, namesake)))}», not {qid_of(report.item)}")
         report.state = "suspicious" if contradicted else "confirmed" if found else "unconfirmed"
         return report
 
@@ -231,7 +229,7 @@ class Analysis:
                             matched |= levels
                         else:
                             rows.append({**row, "agreement": "page-only", "page_item": item})
-                for twin in sorted(recorded - matched, key=lambda i: int(qid(i)[1:])):
+                for twin in sorted(recorded - matched, key=lambda i: int(qid_of(i)[1:])):
                     rows.append({**base, "agreement": "wikidata-only", "item": twin})
         for row in rows:
             if "item" in row:
@@ -245,7 +243,7 @@ class Analysis:
             commune = row["commune"]
             key = "-".join(part for part in (
                 self.local_name(row["partner"]) if "partner" in row else "",
-                qid(row["item"]).lower() if row["agreement"] in ("wikidata-only", "other-level") else "") if part)
+                qid_of(row["item"]).lower() if row["agreement"] in ("wikidata-only", "other-level") else "") if part)
             page = URIRef(f"{base_iri}comparison/{self.local_name(commune)}")
             node = URIRef(f"{page}#{row['snapshot'].slug}{'-' if key else ''}{key}")
             graph.add((page, RDFS.label, Literal(f"{self.name(commune)} : la page face à P190", lang="fr")))
@@ -268,7 +266,7 @@ class Analysis:
 
     def row_title(self, row: dict) -> str:
         subject = self.name(row["partner"]) if "partner" in row else row.get("item_label") or (
-            qid(row["item"]) if "item" in row else "")
+            qid_of(row["item"]) if "item" in row else "")
         return f"{self.name(row['commune'])} / {subject} / {row['snapshot'].slug}: {row['agreement']}".replace(
             " /  /", " /")
 
@@ -278,13 +276,13 @@ class Analysis:
         for row in self.comparison:
             table.append({
                 "commune": self.name(row["commune"]),
-                "commune_item": qid(self.item_of(row["commune"]) or ""),
+                "commune_item": qid_of(self.item_of(row["commune"]) or ""),
                 "snapshot": row["snapshot"].slug, "snapshot_date": row["snapshot"].date,
                 "agreement": row["agreement"],
                 "partner": self.name(row["partner"]) if "partner" in row else "",
-                "page_item": qid(row["page_item"]) if row.get("page_item") is not None else
-                (qid(row["item"]) if row["agreement"] == "both" else ""),
-                "wikidata_item": qid(row["item"]) if "item" in row else "",
+                "page_item": qid_of(row["page_item"]) if row.get("page_item") is not None else
+                (qid_of(row["item"]) if row["agreement"] == "both" else ""),
+                "wikidata_item": qid_of(row["item"]) if "item" in row else "",
                 "wikidata_label": row.get("item_label", ""),
                 "partnership": str(row.get("partnership", "")),
             })
@@ -345,5 +343,5 @@ class Analysis:
                 start = self.start_time(partnership)
                 qualifiers = [f"P580\t{start}"] if start else []
                 for subject, value in ((confirmed[commune], confirmed[partner]), (confirmed[partner], confirmed[commune])):
-                    lines.append("\t".join([qid(subject), "P190", qid(value), *qualifiers, f'S854\t"{partnership}"']))
+                    lines.append("\t".join([qid_of(subject), "P190", qid_of(value), *qualifiers, f'S854\t"{partnership}"']))
         return lines, skipped

@@ -85,7 +85,13 @@ def linked_items(data: Graph, tw: Namespace) -> set[str]:
             for item in data.objects(link, tw.item)}
 
 
-def reference_graph(folder: Path, items: set[str], commune_items: set[str], base_iri: str, tw: Namespace) -> Graph:
+def commune_items(data: Graph, tw: Namespace) -> list[str]:
+    """QIDs of the communes: their P190 twins are fetched too, so that compare can name them."""
+    return sorted({qid_of(str(item)) for commune in data.subjects(RDF.type, tw.Commune)
+                   for link in data.objects(commune, tw.wikidataLink) for item in data.objects(link, tw.item)})
+
+
+def reference_graph(folder: Path, items: set[str], commune_items: list[str], base_iri: str, tw: Namespace) -> Graph:
     """Records for every linked item, and for every item the communes' P190 points at (to compare)."""
     graph = Graph()
     graph.bind("tw", tw)

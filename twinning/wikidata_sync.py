@@ -6,8 +6,6 @@ so an unreachable endpoint or a timeout leaves data/ exactly as it was.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
 from rdflib.namespace import DCTERMS
 
@@ -73,9 +71,3 @@ def snapshot_graph(endpoint: str, date: str, items: list[str], commune_items: li
             graph.add((record, predicates[prop], Literal(value["value"], datatype=datatype)))
     return graph
 
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -15,10 +16,13 @@ from . import catalog, dumps, sparql, tables
 from .config import Settings
 from .enrich import publication_graph
 from .load import Sources
+from .parallel import fork_map
+from .progress import Progress
 from .problems import Problem, StageFailed
 from .site import Site
 from .validate import SH
 
+PAGES_PER_CHUNK = 500
 MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
 DCAT_AP_SHAPES = ("shapes.ttl", "shapes_recommended.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")
 
@@ -72,13 +76,14 @@ def write(path: Path, content: str | bytes) -> None:
     path.write_bytes(content)
 
 
-def publish(sources: Sources, warnings: list[Problem], settings: Settings, release_date: str) -> BuildResult:
+def publish(sources: Sources, warnings: list[Problem], settings: Settings, release_date: str,
+            progress: Progress | None = None) -> BuildResult:
     """Write to a temporary sibling of the output, then swap: a failure leaves the old output as it was."""
     output = settings.output_dir
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     try:
-        result = write_publication(sources, warnings, settings, release_date, staging)
+        result = write_publication(sources, warnings, settings, release_date, staging, progress or Progress(live=False))
         previous = output.with_name(f".{output.name}-previous")
         if previous.exists():
             shutil.rmtree(previous)
@@ -92,109 +97,138 @@ def publish(sources: Sources, warnings: list[Problem], settings: Settings, relea
         raise
 
 
+def commune_parts(graph: Graph, sources: Sources, tw) -> dict[str, list]:
+    """Each commune file's resources (and their fragments) as published, for the per-commune dumps."""
+    file_of = {s: f for s, f in sources.origin.items() if isinstance(s, URIRef)}
+    document_file: dict = {}
+    parts: dict[str, list] = {}
+    for triple in graph:
+        subject = triple[0]
+        if subject not in document_file:
+            document_file[subject] = file_of.get(URIRef(str(subject).split("#")[0]))
+        file = document_file[subject]
+        if file is not None and file.count("/") == 1 and file != "data/partners.ttl":
+            parts.setdefault(file, []).append(triple)
+    return {Path(file).stem: triples for file, triples in sorted(parts.items())
+            if any(p == RDF.type and o == tw.Partnership for _, p, o in triples)}
+
+
+def write_resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path, progress: Progress) -> None:
+    """One HTML page and one document per RDF format for every resource, on all cores: the site and its
+    graph are read-only by now, so forked workers share them and write their own files."""
+    paths = sorted(site.documents)
+    serialisers = dumps.serialisers(prefixes)
+
+    def write_chunk(chunk: list[str]) -> int:
+        for path in chunk:
+            subjects = site.documents[path]
+            triples = [t for subject in subjects for t in site.graph.triples((subject, None, None))]
+            for extension, serialise in serialisers.items():
+                write(folder / f"{path}.{extension}", serialise(triples))
+            write(folder / f"{path}.html", site.resource_page(path, subjects))
+        return len(chunk)
+
+    for folder_path in sorted({posixpath.dirname(p) for p in paths}):
+        (folder / folder_path).mkdir(parents=True, exist_ok=True)
+    chunks = [paths[i:i + PAGES_PER_CHUNK] for i in range(0, len(paths), PAGES_PER_CHUNK)]
+    done = 0
+    for written in fork_map(write_chunk, chunks):
+        done += written
+        progress.count("pages", done, len(paths))
+
+
 def write_publication(sources: Sources, warnings: list[Problem], settings: Settings, release_date: str,
-                      folder: Path) -> BuildResult:
+                      folder: Path, progress: Progress) -> BuildResult:
     tw, base = settings.tw, settings.base_iri
-    graph, analysis = publication_graph(sources, tw, base)
-    site = Site(graph, base, tw)
+    with progress.stage("enrich"):
+        graph, analysis = publication_graph(sources, tw, base)
+        site = Site(graph, base, tw)
     downloads = folder / "downloads"
     downloads.mkdir()
     published = {}
-    for path in dumps.write_dump(graph, downloads, "twinning"):
-        published[path.relative_to(folder).as_posix()] = path
-    vocabulary = Graph()
-    vocabulary.namespace_manager = graph.namespace_manager
-    for triple in sources.vocabulary:
-        vocabulary.add(triple)
-    write(downloads / "ontology.ttl", dumps.turtle(vocabulary))
-    write(downloads / "shapes.ttl", dumps.turtle(sources.shapes))
-    published["downloads/ontology.ttl"] = downloads / "ontology.ttl"
-    communes = []
-    for commune_file in sorted({f for f in sources.origin.values() if f.count("/") == 1 and f != "data/partners.ttl"}):
-        stem = Path(commune_file).stem
-        part = Graph()
-        part.namespace_manager = graph.namespace_manager
-        subjects = {s for s, f in sources.origin.items() if f == commune_file and isinstance(s, URIRef)}
-        for s, p, o in graph:
-            if URIRef(str(s).split("#")[0]) in subjects:
-                part.add((s, p, o))
-        if any(part.subjects(RDF.type, tw.Partnership)):
-            communes.append(stem)
-            write(downloads / f"{stem}.ttl", dumps.turtle(part))
+    prefixes = dumps.Prefixes(graph)
+    with progress.stage("dumps", f"{len(graph)} triples"):
+        for path in dumps.write_dump(graph, downloads, "twinning", prefixes):
+            published[path.relative_to(folder).as_posix()] = path
+        vocabulary = Graph()
+        vocabulary.namespace_manager = graph.namespace_manager
+        for triple in sources.vocabulary:
+            vocabulary.add(triple)
+        write(downloads / "ontology.ttl", dumps.pretty_turtle(vocabulary))
+        write(downloads / "shapes.ttl", dumps.pretty_turtle(sources.shapes))
+        published["downloads/ontology.ttl"] = downloads / "ontology.ttl"
+        for stem, triples in commune_parts(graph, sources, tw).items():
+            write(downloads / f"{stem}.ttl", dumps.turtle(triples, prefixes))
             published[f"downloads/{stem}.ttl"] = downloads / f"{stem}.ttl"
-    partnership_rows, activity_rows = tables.partnership_rows(graph, tw), tables.activity_rows(graph, tw)
-    write(downloads / "partnerships.csv", tables.csv_text(tables.PARTNERSHIP_COLUMNS, partnership_rows))
-    write(downloads / "activities.csv", tables.csv_text(tables.ACTIVITY_COLUMNS, activity_rows))
-    write(downloads / "csv-metadata.json", tables.csvw_metadata(base, {
-        "downloads/partnerships.csv": tables.PARTNERSHIP_COLUMNS, "downloads/activities.csv": tables.ACTIVITY_COLUMNS,
-        "downloads/wikidata-comparison.csv": tables.COMPARISON_COLUMNS}))
-    comparison = analysis.comparison_table()
-    write(downloads / "wikidata-comparison.csv", tables.comparison_csv(comparison))
-    for name in ("partnerships.csv", "activities.csv", "wikidata-comparison.csv", "csv-metadata.json"):
-        published[f"downloads/{name}"] = downloads / name
+    with progress.stage("csv"):
+        partnership_rows, activity_rows = tables.partnership_rows(graph, tw), tables.activity_rows(graph, tw)
+        write(downloads / "partnerships.csv", tables.csv_text(tables.PARTNERSHIP_COLUMNS, partnership_rows))
+        write(downloads / "activities.csv", tables.csv_text(tables.ACTIVITY_COLUMNS, activity_rows))
+        write(downloads / "csv-metadata.json", tables.csvw_metadata(base, {
+            "downloads/partnerships.csv": tables.PARTNERSHIP_COLUMNS, "downloads/activities.csv": tables.ACTIVITY_COLUMNS,
+            "downloads/wikidata-comparison.csv": tables.COMPARISON_COLUMNS}))
+        comparison = analysis.comparison_table()
+        write(downloads / "wikidata-comparison.csv", tables.comparison_csv(comparison))
+        for name in ("partnerships.csv", "activities.csv", "wikidata-comparison.csv", "csv-metadata.json"):
+            published[f"downloads/{name}"] = downloads / name
 
-    years = sorted(str(d)[:4] for prop in (tw.startDate, tw.endDate, tw.date, tw.startDecade)
-                   for d in graph.objects(None, prop))
-    release = catalog.Release(base, release_date, years[0], years[-1])
-    labels = sorted(site.label(c) for c in graph.subjects(RDF.type, tw.Commune))
-    catalogue = catalog.catalogue(release, published, labels, URIRef(base + "ontology"))
-    violations, dcat_warnings = dcat_ap_report(catalogue, settings.shapes_dir)
-    if violations:
-        raise StageFailed([Problem("catalog.ttl", "-", "dcat-ap", v) for v in violations])
-    write(folder / "catalog.ttl", dumps.turtle(catalogue))
-    write(folder / "catalog.jsonld", dumps.jsonld(catalogue))
-    void = catalog.void_description(release, graph, [str(tw), "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#",
-                                                     "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#"],
-                                    sorted(p for p in published if ".ttl" in p or ".nt" in p), settings.sparql_endpoint)
-    write(folder / "void.ttl", dumps.turtle(void))
-    write(folder / ".well-known" / "void", dumps.turtle(void))
+    with progress.stage("catalogue"):
+        years = sorted(str(d)[:4] for prop in (tw.startDate, tw.endDate, tw.date, tw.startDecade)
+                       for d in graph.objects(None, prop))
+        release = catalog.Release(base, release_date, years[0] if years else None, years[-1] if years else None)
+        labels = sorted(site.label(c) for c in graph.subjects(RDF.type, tw.Commune))
+        catalogue = catalog.catalogue(release, published, labels, URIRef(base + "ontology"))
+        violations, dcat_warnings = dcat_ap_report(catalogue, settings.shapes_dir)
+        if violations:
+            raise StageFailed([Problem("catalog.ttl", "-", "dcat-ap", v) for v in violations])
+        write(folder / "catalog.ttl", dumps.pretty_turtle(catalogue))
+        write(folder / "catalog.jsonld", dumps.jsonld(catalogue))
+        void = catalog.void_description(release, graph, [str(tw), "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#",
+                                                         "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#"],
+                                        sorted(p for p in published if ".ttl" in p or ".nt" in p), settings.sparql_endpoint)
+        write(folder / "void.ttl", dumps.pretty_turtle(void))
+        write(folder / ".well-known" / "void", dumps.pretty_turtle(void))
 
-    for path, subjects in sorted(site.documents.items()):
-        part = Graph()
-        part.namespace_manager = graph.namespace_manager
-        for subject in subjects:
-            for triple in graph.triples((subject, None, None)):
-                part.add(triple)
-        for extension, serialiser in dumps.SERIALISERS.items():
-            write(folder / f"{path}.{extension}", serialiser(part))
-        write(folder / f"{path}.html", site.resource_page(path, subjects))
-    counts = {"partnerships": len(set(graph.subjects(RDF.type, tw.Partnership))),
-              "activities": len(set(graph.subjects(RDF.type, tw.Activity))),
-              "figures": len(set(graph.subjects(RDF.type, tw.StatedFigure)))}
-    file_rows = [{"path": p, "size": f.stat().st_size, "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
-                 for p, f in sorted(published.items())]
-    examples = sparql.example_queries(settings.queries_dir)
-    for example in examples:  # the research questions travel with the data, with their expected answers
-        for path in (example.path, example.expected_csv):
-            if path.exists():
-                write(folder / "queries" / path.name, path.read_bytes())
-    index_pages = {
-        "index.html": ("index.html", {"title": "Communes", "communes": site.communes(), "counts": counts}),
-        "partners.html": ("partners.html", {"title": "Partenaires par pays", "groups": site.partners_by_country()}),
-        "timeline.html": ("timeline.html", {"title": "Chronologie", "events": site.timeline()}),
-        "map.html": ("map.html", {"title": "Carte", "points": site.map_points()}),
-        "vocabulary.html": ("vocabulary.html", {"title": "Ontologie", "vocab": site.vocabulary()}),
-        "validation.html": ("validation.html", {"title": "Validation", "errors": 0, "warnings": [str(w) for w in warnings],
-                                                "dcat": {"violations": len(violations), "warnings": dcat_warnings}}),
-        "downloads.html": ("downloads.html", {"title": "Téléchargements", "files": file_rows}),
-        "wikidata.html": ("wikidata.html", {"title": "Wikidata", "comparison": comparison,
-                                            "links": site.link_reports(analysis),
-                                            "unlinked": [analysis.name(p) for p in analysis.unlinked_partners()],
-                                            "snapshots": analysis.reference.snapshots}),
-        "sparql.html": ("sparql.html", {"title": "SPARQL", "endpoint": settings.sparql_endpoint or "query",
-                                        "base": base, "examples": [
-                                            {"name": e.name, "question": e.question, "comment": e.comment,
-                                             "text": sparql.with_base(e.text, base), "federated": e.federated,
-                                             "expected": e.expected_csv.exists()} for e in examples]}),
-    }
-    for target, (template, context) in index_pages.items():
-        write(folder / target, site.render(template, target, **context))
-    for relative in sorted(set(graph.objects(None, tw.archivedText))):  # the evidence behind every quote
-        write(folder / str(relative), (sources.data_dir / str(relative)).read_bytes())
-    write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
-    apache, nginx = conneg_rules()
-    write(folder / ".htaccess", apache)
-    write(folder / "nginx.conf", nginx)
+    with progress.stage("pages", f"{len(site.documents)} resources"):
+        write_resource_documents(site, prefixes, folder, progress)
+    with progress.stage("site", "index pages, archived sources, sitemap"):
+        counts = {"partnerships": len(set(graph.subjects(RDF.type, tw.Partnership))),
+                  "activities": len(set(graph.subjects(RDF.type, tw.Activity))),
+                  "figures": len(set(graph.subjects(RDF.type, tw.StatedFigure)))}
+        file_rows = [{"path": p, "size": f.stat().st_size, "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
+                     for p, f in sorted(published.items())]
+        examples = sparql.example_queries(settings.queries_dir)
+        for example in examples:  # the research questions travel with the data, with their expected answers
+            for path in (example.path, example.expected_csv):
+                if path.exists():
+                    write(folder / "queries" / path.name, path.read_bytes())
+        index_pages = {
+            "index.html": ("index.html", {"title": "Communes", "communes": site.communes(), "counts": counts}),
+            "partners.html": ("partners.html", {"title": "Partenaires par pays", "groups": site.partners_by_country()}),
+            "timeline.html": ("timeline.html", {"title": "Chronologie", "events": site.timeline()}),
+            "map.html": ("map.html", {"title": "Carte", "points": site.map_points()}),
+            "vocabulary.html": ("vocabulary.html", {"title": "Ontologie", "vocab": site.vocabulary()}),
+            "validation.html": ("validation.html", {"title": "Validation", "errors": 0, "warnings": [str(w) for w in warnings],
+                                                    "dcat": {"violations": len(violations), "warnings": dcat_warnings}}),
+            "downloads.html": ("downloads.html", {"title": "Téléchargements", "files": file_rows}),
+            "wikidata.html": ("wikidata.html", {"title": "Wikidata", "comparison": comparison,
+                                                "links": site.link_reports(analysis),
+                                                "unlinked": [analysis.name(p) for p in analysis.unlinked_partners()],
+                                                "snapshots": analysis.reference.snapshots}),
+            "sparql.html": ("sparql.html", {"title": "SPARQL", "endpoint": settings.sparql_endpoint or "query",
+                                            "base": base, "examples": [
+                                                {"name": e.name, "question": e.question, "comment": e.comment,
+                                                 "text": sparql.with_base(e.text, base), "federated": e.federated,
+                                                 "expected": e.expected_csv.exists()} for e in examples]}),
+        }
+        for target, (template, context) in index_pages.items():
+            write(folder / target, site.render(template, target, **context))
+        for relative in sorted(set(graph.objects(None, tw.archivedText))):  # the evidence behind every quote
+            write(folder / str(relative), (sources.data_dir / str(relative)).read_bytes())
+        write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
+        apache, nginx = conneg_rules()
+        write(folder / ".htaccess", apache)
+        write(folder / "nginx.conf", nginx)
     pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
     write(folder / "sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

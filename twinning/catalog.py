@@ -66,8 +66,8 @@ FILE_KINDS = {
 class Release:
     base_iri: str
     date: str          # explicit release date, never the clock: builds stay reproducible
-    first_year: str
-    last_year: str
+    first_year: str | None  # None when no fact is dated (the P190 corpus): no period is claimed
+    last_year: str | None
 
 
 def add_external_concepts(graph: Graph) -> None:
@@ -138,10 +138,11 @@ def catalogue(release: Release, files: dict[str, Path], communes: list[str], ont
                  (VCARD.fn, Literal("Twinning linked-data project")), (VCARD.hasURL, homepage)]:
         graph.add((contact, p, o))
     graph.add((homepage, RDF.type, FOAF.Document))
-    for p, o in [(RDF.type, DCTERMS.PeriodOfTime),
-                 (DCAT.startDate, Literal(release.first_year, datatype=XSD.gYear)),
-                 (DCAT.endDate, Literal(release.last_year, datatype=XSD.gYear))]:
-        graph.add((period, p, o))
+    if release.first_year is not None:
+        for p, o in [(RDF.type, DCTERMS.PeriodOfTime),
+                     (DCAT.startDate, Literal(release.first_year, datatype=XSD.gYear)),
+                     (DCAT.endDate, Literal(release.last_year, datatype=XSD.gYear))]:
+            graph.add((period, p, o))
     graph.add((URIRef(EU + "data-theme"), RDF.type, SKOS.ConceptScheme))
     common = [
         (DCTERMS.publisher, publisher), (DCTERMS.license, LICENCE), (DCTERMS.issued, issued),
@@ -173,10 +174,12 @@ def catalogue(release: Release, files: dict[str, Path], communes: list[str], ont
             "each fact tied to the quoted sentence of its archived page, with dated Wikidata links.", lang="en")),
         (DCAT.contactPoint, contact), (DCAT.landingPage, homepage),
         (DCAT.theme, URIRef(EU + "data-theme/GOVE")), (DCAT.theme, URIRef(EU + "data-theme/SOCI")),
-        (DCTERMS.temporal, period), (DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/IRREG")),
+        (DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/IRREG")),
         (DCTERMS.conformsTo, ontology),
     ]:
         graph.add((dataset, p, o))
+    if release.first_year is not None:
+        graph.add((dataset, DCTERMS.temporal, period))
     graph.add((ontology, RDF.type, DCTERMS.Standard))
     for word_fr, word_en in [("jumelage", "twinning"), ("coopération décentralisée", "decentralised cooperation"),
                              ("relations internationales", "international relations"), ("communes", "municipalities"),

@@ -16,6 +16,7 @@ from .load import load
 from .build import publish
 from .pipeline import verified_sources
 from .problems import StageFailed, format_report
+from .progress import Progress
 from .turtle import PLACEHOLDER_BASE, relative_turtle, write_atomically
 from .wikidata_analysis import STATES, Analysis
 from .wikidata_reference import qid_of
@@ -46,8 +47,9 @@ def cmd_validate(settings: Settings, args) -> int:
 def cmd_build(settings: Settings, args) -> int:
     started = time.perf_counter()
     try:
-        sources, warnings = verified_sources(settings)
-        result = publish(sources, warnings, settings, args.release_date or settings.release_date)
+        progress = Progress()
+        sources, warnings = verified_sources(settings, progress)
+        result = publish(sources, warnings, settings, args.release_date or settings.release_date, progress)
     except StageFailed as failure:
         return refuse(failure, f"build failed: {settings.output_dir} left as it was")
     if warnings:
@@ -176,7 +178,7 @@ def cmd_wikidata_sync(settings: Settings, args) -> int:
 
 
 def cmd_import_reference(settings: Settings, args) -> int:
-    folder = Path(args.snapshots).resolve()
+    folder = settings.root / args.snapshots  # relative to the project, like every other path
     if not folder.is_dir():
         print(f"twinning: snapshot folder not found: {folder}", file=sys.stderr)
         return 1
@@ -236,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     wikidata_commands = wikidata.add_subparsers(dest="wikidata_command", required=True)
     importer = wikidata_commands.add_parser("import-reference",
                                             help="derive data/reference/wikidata-p190.ttl from the dated snapshots")
-    importer.add_argument("--snapshots", default="../shared/reference/wikidata-p190",
+    importer.add_argument("--snapshots", default="data/reference/snapshots",
                           help="folder of the P190 snapshot files")
     importer.set_defaults(run=cmd_import_reference)
     checker = wikidata_commands.add_parser("check", help="state of every Wikidata link against the dated snapshots "

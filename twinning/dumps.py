@@ -1,22 +1,99 @@
-"""Dumps: the publication graph as Turtle, N-Triples and JSON-LD, byte-identical for the same input."""
+"""Dumps: triples as Turtle, N-Triples and JSON-LD, byte-identical for the same input.
+
+The writers take plain triples, not a graph: a page's document is a handful of triples, and a
+dump is millions; rdflib's serialisers cost about a millisecond per page and a minute per million
+triples, these a small fraction of that (scripts/benchmark.py measures both).
+"""
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+
+ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+# A local name that is safe in any Turtle reader as the part after "prefix:".
+SAFE_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 
 
-def turtle(graph: Graph) -> bytes:
-    """rdflib sorts subjects, predicates and objects in Turtle; prefixes are bound by the loader."""
-    return graph.serialize(format="turtle", encoding="utf-8")
+@lru_cache(maxsize=1 << 20)
+def ntriples_term(term) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    text = f'"{str(term).translate(ESCAPES)}"'
+    if term.language:
+        return f"{text}@{term.language}"
+    return f"{text}^^<{term.datatype}>" if term.datatype else text
 
 
-def ntriples(graph: Graph) -> bytes:
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
+class Prefixes:
+    """The graph's bound prefixes, used for the IRIs whose local part any Turtle parser accepts."""
+
+    def __init__(self, graph: Graph):
+        bound = {str(namespace): prefix for prefix, namespace in graph.namespaces() if prefix}
+        self.namespaces = sorted(bound.items(), key=lambda item: -len(item[0]))
+        self.cache: dict = {}
+
+    def split(self, iri: str) -> tuple[str, str] | None:
+        for namespace, prefix in self.namespaces:
+            if iri.startswith(namespace) and SAFE_LOCAL.fullmatch(iri[len(namespace):]):
+                return prefix, namespace
+        return None
+
+    def term(self, term, used: set) -> str:
+        text = self.cache.get(term)
+        if text is None:
+            iri = str(term.datatype) if isinstance(term, Literal) else str(term)
+            found = self.split(iri) if isinstance(term, URIRef) or getattr(term, "datatype", None) else None
+            text = ntriples_term(term)
+            if found is not None:
+                qname = f"{found[0]}:{iri[len(found[1]):]}"
+                text = text[: -len(iri) - 2] + qname if isinstance(term, Literal) else qname
+            self.cache[term] = (text, found)
+        else:
+            text, found = text
+        if found is not None:
+            used.add(found)
+        return text
+
+
+def sorted_triples(triples: Iterable[tuple]) -> list[tuple]:
+    return sorted(set(triples), key=lambda t: (ntriples_term(t[0]), ntriples_term(t[1]), ntriples_term(t[2])))
+
+
+def ntriples(triples: Iterable[tuple]) -> bytes:
+    lines = sorted({f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n" for s, p, o in triples})
+    return "".join(lines).encode("utf-8")
+
+
+def turtle(triples: Iterable[tuple], prefixes: Prefixes) -> bytes:
+    """Subjects in order, rdf:type first, then predicates and objects in order; one block per subject."""
+    used: set = set()
+    blocks, subject, predicate, line = [], None, None, []
+    for s, p, o in sorted_triples(triples):
+        if s != subject:
+            if line:
+                blocks.append("".join(line) + " .\n")
+            subject, predicate = s, None
+            line = [prefixes.term(s, used)]
+        if p != predicate:
+            line.append((" ;\n    " if predicate is not None else " ")
+                        + ("a" if p == RDF.type else prefixes.term(p, used)) + " " + prefixes.term(o, used))
+            predicate = p
+        else:
+            line.append(" ,\n        " + prefixes.term(o, used))
+    if line:
+        blocks.append("".join(line) + " .\n")
+    header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(used))
+    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
 
 
 def jsonld_value(term) -> dict:
@@ -24,7 +101,6 @@ def jsonld_value(term) -> dict:
         return {"@id": str(term)}
     if isinstance(term, BNode):
         return {"@id": f"_:{term}"}
-    assert isinstance(term, Literal)
     value: dict = {"@value": str(term)}
     if term.language:
         value["@language"] = term.language
@@ -33,37 +109,41 @@ def jsonld_value(term) -> dict:
     return value
 
 
-def jsonld(graph: Graph) -> bytes:
+def jsonld(triples: Iterable[tuple]) -> bytes:
     """Expanded JSON-LD, sorted, so that any JSON-LD processor reads it and two builds compare equal."""
-    nodes = []
-    for subject in sorted(set(graph.subjects()), key=str):
-        node: dict = {"@id": str(subject)}
-        for predicate in sorted(set(graph.predicates(subject)), key=str):
-            values = sorted(graph.objects(subject, predicate), key=lambda o: (type(o).__name__, str(o), o.n3()))
-            if str(predicate) == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
-                node["@type"] = [str(v) for v in values]
-            else:
-                node[str(predicate)] = [jsonld_value(v) for v in values]
-        nodes.append(node)
-    return (json.dumps({"@graph": nodes}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    nodes: dict = {}
+    for s, p, o in sorted_triples(triples):
+        node = nodes.setdefault(s, {"@id": str(s)})
+        if p == RDF.type:
+            node.setdefault("@type", []).append(str(o))
+        else:
+            node.setdefault(str(p), []).append(jsonld_value(o))
+    return (json.dumps({"@graph": list(nodes.values())}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def gzipped(content: bytes) -> bytes:
     """No file name and a zero timestamp in the header keep the archive reproducible."""
-    return gzip.compress(content, compresslevel=9, mtime=0)
+    return gzip.compress(content, compresslevel=6, mtime=0)
 
 
-SERIALISERS = {"ttl": turtle, "nt": ntriples, "jsonld": jsonld}
+def serialisers(prefixes: Prefixes) -> dict:
+    return {"ttl": lambda triples: turtle(triples, prefixes), "nt": ntriples, "jsonld": jsonld}
 
 
-def write_dump(graph: Graph, folder: Path, stem: str, formats=("ttl", "nt", "jsonld"), compress=True) -> list[Path]:
+def pretty_turtle(graph: Graph) -> bytes:
+    """rdflib's serialiser, for the small graphs with blank nodes (shapes, ontology, catalogue): it nests
+    them as [ … ], which is what people read, and is deterministic where blank-node labels are not."""
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def write_dump(graph: Graph, folder: Path, stem: str, prefixes: Prefixes) -> list[Path]:
+    """The whole graph in each format, and a gzip of each; compression runs in threads (zlib lets go of the GIL)."""
     written = []
-    for extension in formats:
-        content = SERIALISERS[extension](graph)
-        path = folder / f"{stem}.{extension}"
-        path.write_bytes(content)
-        written.append(path)
-        if compress:
-            (folder / f"{stem}.{extension}.gz").write_bytes(gzipped(content))
-            written.append(folder / f"{stem}.{extension}.gz")
+    with ThreadPoolExecutor(max_workers=3) as compressors:
+        for extension, serialise in serialisers(prefixes).items():
+            content = serialise(graph)
+            path = folder / f"{stem}.{extension}"
+            path.write_bytes(content)
+            compressors.submit(lambda p, c: p.with_name(p.name + ".gz").write_bytes(gzipped(c)), path, content)
+            written += [path, path.with_name(path.name + ".gz")]
     return written

@@ -9,49 +9,53 @@ from rdflib import RDF, BNode, Graph, Namespace, URIRef
 from .load import Sources
 from .wikidata_analysis import Analysis
 
-# The symmetric shortcut, derived from bilateral partnerships only (DESIGN: never asserted by hand).
-TWINNED_WITH = """
-CONSTRUCT { ?a tw:twinnedWith ?b }
-WHERE {
-  ?p a tw:Partnership ; tw:partner ?a , ?b .
-  FILTER(?a != ?b)
-  FILTER NOT EXISTS { ?p tw:partner ?c . FILTER(?c != ?a && ?c != ?b) }
-}"""
+
+def twinned_with(graph: Graph, tw: Namespace) -> list[tuple]:
+    """The symmetric shortcut, for bilateral partnerships only (DESIGN: derived, never asserted by hand).
+    Same meaning as CONSTRUCT { ?a tw:twinnedWith ?b } over two distinct partners and no third, without
+    the cost of rdflib's SPARQL engine on a million triples."""
+    derived = []
+    for partnership in graph.subjects(RDF.type, tw.Partnership):
+        partners = set(graph.objects(partnership, tw.partner))
+        if len(partners) == 2:
+            first, second = partners
+            derived += [(first, tw.twinnedWith, second), (second, tw.twinnedWith, first)]
+    return derived
 
 
-
-def skolemised(graph: Graph) -> Graph:
-    """Replace blank nodes by IRIs named after their owner and content: same input, same IRIs."""
+def skolemised(data: Graph, vocabulary: Graph, types: dict[BNode, URIRef]) -> Graph:
+    """Data and vocabulary in one new graph, blank nodes replaced by IRIs named after their owner and
+    content (derived types included, so IRIs stay as they were published): same input, same IRIs."""
     names: dict[BNode, URIRef] = {}
 
     def name(node: BNode) -> URIRef:
         if node not in names:
-            owner, predicate = next(iter(sorted(graph.subject_predicates(node), key=str)))
+            owner, predicate = next(iter(sorted(data.subject_predicates(node), key=str)))
             owner_iri = name(owner) if isinstance(owner, BNode) else owner
-            content = "\n".join(sorted(f"{p} {o.n3()}" for p, o in graph.predicate_objects(node)))
+            described = list(data.predicate_objects(node)) + ([(RDF.type, types[node])] if node in types else [])
+            content = "\n".join(sorted(f"{p} {o.n3()}" for p, o in described))
             digest = hashlib.sha1(f"{predicate}\n{content}".encode()).hexdigest()[:10]
             local = str(predicate).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
             names[node] = URIRef(f"{str(owner_iri).split('#')[0]}#{local}-{digest}")
         return names[node]
 
     result = Graph()
-    for prefix, namespace in graph.namespaces():
+    for prefix, namespace in data.namespaces():
         result.bind(prefix, namespace, replace=True)
-    for s, p, o in graph:
-        result.add((name(s) if isinstance(s, BNode) else s, p, name(o) if isinstance(o, BNode) else o))
+    result.addN((name(s) if isinstance(s, BNode) else s, p, name(o) if isinstance(o, BNode) else o, result)
+                for s, p, o in data)
+    result.addN((s, p, o, result) for s, p, o in vocabulary)
+    result.addN((name(node) if isinstance(node, BNode) else node, RDF.type, cls, result) for node, cls in types.items())
     return result
 
 
 def publication_graph(sources: Sources, tw: Namespace, base_iri: str) -> tuple[Graph, Analysis]:
     """The data with everything derived from it: the twinning shortcut, each Wikidata link's state
-    (and tw:wikidataItem for confirmed ones only), and the comparison with P190."""
-    graph = sources.data + sources.vocabulary
-    graph.namespace_manager = sources.data.namespace_manager
-    for triple in graph.query(TWINNED_WITH, initNs={"tw": tw}):
-        graph.add(triple)
-    analysis = Analysis(sources.data + sources.vocabulary, tw)
-    graph += analysis.link_graph(base_iri)
-    graph += analysis.comparison_graph(base_iri)
-    for citation in set(graph.objects(None, tw.citation)):
-        graph.add((citation, RDF.type, tw.Citation))
-    return skolemised(graph), analysis
+    (and tw:wikidataItem for confirmed ones only), and the comparison with P190. The analysis reads
+    the graph before anything derived is added to it."""
+    citations = {citation: tw.Citation for citation in sources.data.objects(None, tw.citation)}
+    graph = skolemised(sources.data, sources.vocabulary, citations)
+    analysis = Analysis(graph, tw)
+    derived = twinned_with(graph, tw) + list(analysis.link_graph(base_iri)) + list(analysis.comparison_graph(base_iri))
+    graph.addN((s, p, o, graph) for s, p, o in derived)
+    return graph, analysis

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
@@ -16,6 +16,16 @@ from .wikidata_reference import qid_of
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 WDT = "http://www.wikidata.org/entity/"
+
+
+@lru_cache(maxsize=1 << 16)
+def relative_path(target: str, from_folder: str) -> str:
+    """posixpath.relpath without its calls to the file system (it asks for the working folder each time)."""
+    target_parts, from_parts = target.split("/"), [p for p in from_folder.split("/") if p]
+    common = 0
+    while common < min(len(from_parts), len(target_parts) - 1) and from_parts[common] == target_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(from_parts) - common) + target_parts[common:])
 
 
 def environment() -> Environment:
@@ -29,6 +39,7 @@ class Site:
     base_iri: str
     tw: Namespace
     env: Environment = field(default_factory=environment)
+    labels: dict = field(default_factory=dict)
 
     def document_path(self, iri) -> str | None:
         """`…/partner/la-lisa#wikidata` lives on the page `partner/la-lisa`; the base itself is `index`."""
@@ -43,9 +54,16 @@ class Site:
         if target is None or target not in self.documents:
             return str(iri)
         fragment = "#" + str(iri).split("#", 1)[1] if "#" in str(iri) else ""
-        return posixpath.relpath(target + ".html", posixpath.dirname(from_path) or ".") + fragment
+        return relative_path(target + ".html", posixpath.dirname(from_path)) + fragment
 
     def label(self, node, language: str = "fr") -> str:
+        """Asked tens of times per page for the same few nodes (kinds, partners): looked up once each."""
+        key = (node, language)
+        if key not in self.labels:
+            self.labels[key] = self.find_label(node, language)
+        return self.labels[key]
+
+    def find_label(self, node, language: str) -> str:
         for prop in (SKOS.prefLabel, RDFS.label, Namespace("http://xmlns.com/foaf/0.1/").name):
             values = sorted(self.graph.objects(node, prop), key=lambda v: (getattr(v, "language", None) != language, str(v)))
             if values:

@@ -23,7 +23,7 @@ PARTNERSHIP_COLUMNS = [
     ("start", "Start date at the precision stated (year, year-month or date)", "string"),
     ("end", "End date at the precision stated", "string"),
     ("status", "Status where the page states one", "string"),
-    ("source", "IRI of the source document", "anyURI"),
+    ("source", "IRI of the source document (of the Wikidata snapshot, for a partnership no page states)", "anyURI"),
 ]
 COMPARISON_COLUMNS = [
     ("commune", "Name of the commune whose page is compared", "string"),
@@ -52,6 +52,8 @@ ACTIVITY_COLUMNS = [
 
 
 def label(graph: Graph, node, language: str = "en") -> str:
+    if node is None:
+        return ""
     for prop in (SKOS.prefLabel, RDFS.label):
         values = list(graph.objects(node, prop))
         for value in sorted(values, key=lambda v: (v.language != language, str(v))):
@@ -60,12 +62,18 @@ def label(graph: Graph, node, language: str = "en") -> str:
 
 
 def first(graph: Graph, node, prop) -> str:
+    if node is None:  # rdflib would read None as "any subject"
+        return ""
     return min((str(v) for v in graph.objects(node, prop)), default="")
 
 
 def source_and_commune(graph: Graph, node, tw: Namespace):
-    source = min((graph.value(c, PROV.wasQuotedFrom) for c in graph.objects(node, tw.citation)), key=str)
-    return source, graph.value(source, DCTERMS.publisher)
+    """The quoted page and the commune publishing it; for a fact taken from Wikidata, the snapshot and none."""
+    quoted = [graph.value(c, PROV.wasQuotedFrom) for c in graph.objects(node, tw.citation)]
+    if quoted:
+        source = min(quoted, key=str)
+        return source, graph.value(source, DCTERMS.publisher)
+    return min((graph.value(r, tw.snapshot) for r in graph.objects(node, tw.recordedIn)), key=str), None
 
 
 def partnership_rows(graph: Graph, tw: Namespace) -> list[list[str]]:

@@ -1,0 +1,186 @@
+"""Benchmark the full build on three corpora, against a naive baseline measured in the same run.
+
+    python scripts/benchmark.py                      # seed data, the 2016 P190 network, 100,000 synthetic
+    python scripts/benchmark.py --partnerships 20000 --corpora seed,synthetic
+
+Each build runs in a fresh process, so that peak memory is its own: the main process's peak
+resident set, and the largest of its forked workers. The baseline does the same work the naive
+way: rdflib's default in-memory store, its parser and serialisers, one pySHACL pass over
+everything, one page at a time. The baseline leaves out the catalogue and the index pages, so
+the ratio of totals (baseline time over build time) errs in the baseline's favour. Not part of the test suite: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+STAGES = ["load", "check", "validate", "enrich", "dumps", "csv", "catalogue", "pages", "site"]
+
+
+def optimised_build(project: Path, output: Path) -> dict:
+    from twinning.build import publish
+    from twinning.config import load_settings
+    from twinning.pipeline import verified_sources
+    from twinning.progress import Progress
+
+    settings = load_settings(project).with_overrides(output=str(output))
+    progress = Progress(live=False)
+    sources, warnings = verified_sources(settings, progress)
+    result = publish(sources, warnings, settings, settings.release_date, progress)
+    return {"stages": progress.seconds, "triples": result.triples, "pages": result.pages, "files": result.files}
+
+
+def baseline_build(project: Path, output: Path) -> dict:
+    """The same stages done the straightforward way, with the project's own checks, enrichment and templates."""
+    import shutil
+
+    import pyshacl
+    from rdflib import Graph, URIRef
+
+    from twinning import check, tables
+    from twinning.build import write
+    from twinning.config import load_settings
+    from twinning.enrich import publication_graph
+    from twinning.load import Sources, turtle_files
+    from twinning.site import Site
+    from twinning.validate import check_shapes
+
+    settings = load_settings(project).with_overrides(output=str(output))
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = now - clock
+        clock = now
+
+    graphs, origin = {"data": Graph(), "vocabulary": Graph(), "shapes": Graph()}, {}
+    for kind, folder, recursive in (("data", settings.data_dir, True), ("vocabulary", settings.ontology_dir, True),
+                                    ("shapes", settings.shapes_dir, False)):
+        for path in turtle_files(folder, recursive):
+            part = Graph().parse(path, format="turtle", publicID=settings.base_iri)
+            for subject in part.subjects():
+                origin.setdefault(subject, path.relative_to(settings.root).as_posix())
+            graphs[kind] += part
+    sources = Sources(graphs["data"], graphs["vocabulary"], graphs["shapes"], origin, settings.data_dir)
+    lap("load")
+    problems = check.check(sources, settings.base_iri, settings.tw)
+    lap("check")
+    check_shapes(sources.shapes, sources.origin)  # the same check of the shapes themselves as the build
+    conforms, _, _ = pyshacl.validate(sources.data + sources.vocabulary, shacl_graph=sources.shapes,
+                                      inference="none", allow_warnings=True)
+    lap("validate")
+    graph, analysis = publication_graph(sources, settings.tw, settings.base_iri)
+    site = Site(graph, settings.base_iri, settings.tw)
+    lap("enrich")
+    if output.exists():
+        shutil.rmtree(output)
+    (output / "downloads").mkdir(parents=True)
+    for extension, rdf_format in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
+        write(output / "downloads" / f"twinning.{extension}", graph.serialize(format=rdf_format, encoding="utf-8"))
+    lap("dumps")
+    write(output / "downloads" / "partnerships.csv",
+          tables.csv_text(tables.PARTNERSHIP_COLUMNS, tables.partnership_rows(graph, settings.tw)))
+    write(output / "downloads" / "activities.csv",
+          tables.csv_text(tables.ACTIVITY_COLUMNS, tables.activity_rows(graph, settings.tw)))
+    lap("csv")
+    for path, subjects in sorted(site.documents.items()):
+        part = Graph()
+        part.namespace_manager = graph.namespace_manager
+        for subject in subjects:
+            for triple in graph.triples((URIRef(subject), None, None)):
+                part.add(triple)
+        for extension, rdf_format in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
+            write(output / f"{path}.{extension}", part.serialize(format=rdf_format, encoding="utf-8"))
+        write(output / f"{path}.html", site.resource_page(path, subjects))
+    lap("pages")
+    return {"stages": seconds, "triples": len(graph), "pages": len(site.documents), "conforms": conforms,
+            "problems": len(problems)}
+
+
+def measure(variant: str, project: Path, output: Path) -> None:
+    """Runs in its own process: one build, then its figures as JSON on stdout."""
+    started = time.perf_counter()
+    figures = (optimised_build if variant == "optimised" else baseline_build)(project, output)
+    figures["total"] = time.perf_counter() - started
+    figures["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["worker_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps(figures))
+
+
+def run(variant: str, project: Path, output: Path) -> dict:
+    answer = subprocess.run([sys.executable, __file__, "--measure", variant, str(project), str(output)],
+                            capture_output=True, text=True)
+    if answer.returncode != 0:
+        raise SystemExit(f"{variant} build of {project} failed:\n{answer.stderr[-3000:]}")
+    return json.loads(answer.stdout.strip().splitlines()[-1])
+
+
+def prepare(corpus: str, workdir: Path, partnerships: int, seed: int) -> Path:
+    if corpus == "seed":
+        return ROOT
+    folder = workdir / corpus
+    started = time.perf_counter()
+    if corpus == "p190":
+        from convert_p190 import convert
+        figures = convert(ROOT / "data" / "reference" / "snapshots", folder, None)
+        described = f"{figures['pairs']} partnerships between {figures['places']} places"
+    else:
+        from generate_corpus import generate
+        figures = generate(folder, partnerships, max(1, partnerships // 10), seed)
+        described = f"{figures['partnerships']} partnerships, {figures['communes']} communes, seed {seed}"
+    print(f"{corpus}: {described} (prepared in {time.perf_counter() - started:.1f} s)", flush=True)
+    return folder
+
+
+def report(corpus: str, fast: dict, slow: dict | None) -> None:
+    print(f"\n== {corpus}: {fast['triples']} triples, {fast['pages']} resource pages ==")
+    print(f"{'stage':<10} {'build s':>9} {'baseline s':>11} {'ratio':>7}")
+    for stage in STAGES:
+        ours = fast["stages"].get(stage, 0.0)
+        theirs = slow["stages"].get(stage) if slow else None
+        cells = f"{stage:<10} {ours:9.2f}"
+        if theirs is not None:
+            cells += f" {theirs:11.2f}" + (f" {theirs / ours:6.1f}x" if ours > 0 else "")
+        print(cells)
+    line = f"{'total':<10} {fast['total']:9.2f}"
+    if slow:
+        line += f" {slow['total']:11.2f} {slow['total'] / fast['total']:6.1f}x"
+    print(line)
+    print(f"peak memory: build {fast['peak_mib']:.0f} MiB (largest worker {fast['worker_peak_mib']:.0f} MiB)"
+          + (f", baseline {slow['peak_mib']:.0f} MiB" if slow else ""), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpora", default="seed,p190,synthetic", help="comma-separated: seed, p190, synthetic")
+    parser.add_argument("--partnerships", type=int, default=100_000, help="size of the synthetic corpus")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic corpus")
+    parser.add_argument("--workdir", default="/tmp/twinning-benchmark", help="where corpora and outputs go")
+    parser.add_argument("--no-baseline", action="store_true", help="time the build only")
+    parser.add_argument("--measure", nargs=3, metavar=("VARIANT", "PROJECT", "OUTPUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        variant, project, output = args.measure
+        return measure(variant, Path(project), Path(output))
+    workdir = Path(args.workdir)
+    for corpus in args.corpora.split(","):
+        project = prepare(corpus, workdir, args.partnerships, args.seed)
+        fast = run("optimised", project, workdir / f"{corpus}-build")
+        slow = None if args.no_baseline else run("baseline", project, workdir / f"{corpus}-baseline")
+        report(corpus, fast, slow)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Stage timings of a build: shown as they happen on a terminal, silent in a log (CI), always recorded."""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import contextmanager
+from typing import TextIO
+
+
+class Progress:
+    def __init__(self, stream: TextIO | None = None, live: bool | None = None):
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty() if live is None else live
+        self.seconds: dict[str, float] = {}
+        self.last_count = 0.0
+
+    @contextmanager
+    def stage(self, name: str, detail: str = ""):
+        started = time.perf_counter()
+        self.show(f"{name}{': ' + detail if detail else ''} …", end="\r")
+        yield
+        elapsed = time.perf_counter() - started
+        self.seconds[name] = self.seconds.get(name, 0.0) + elapsed
+        self.show(f"{name}{': ' + detail if detail else ''} ({elapsed:.1f} s)")
+
+    def count(self, name: str, done: int, total: int) -> None:
+        """At most a few updates a second: a terminal that scrolls 400,000 lines slows the build down."""
+        now = time.perf_counter()
+        if done == total or now - self.last_count > 0.2:
+            self.last_count = now
+            self.show(f"{name}: {done}/{total}", end="\r")
+
+    def show(self, text: str, end: str = "\n") -> None:
+        if self.live:
+            self.stream.write(f"\r\033[K  {text}{end}")
+            self.stream.flush()
+

@@ -1,0 +1,106 @@
+"""The benchmark corpora: the converted 2016 P190 network and the synthetic generator, and the sharded
+validation they exercise. Slices keep these quick; scripts/benchmark.py runs the full sizes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Namespace
+
+from conftest import ROOT, edit
+from twinning import validate as validate_stage
+from twinning.config import load_settings
+from twinning.load import load
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from convert_p190 import convert  # noqa: E402
+from generate_corpus import generate  # noqa: E402
+
+SNAPSHOTS = ROOT / "data" / "reference" / "snapshots"
+
+
+def validate_project(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "twinning.cli", "--project", str(project), "validate"],
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def p190_slice(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("p190") / "corpus"
+    figures = convert(SNAPSHOTS, folder, 600)
+    assert figures["pairs"] == 600
+    return folder
+
+
+def test_the_p190_slice_validates_with_the_snapshot_as_provenance(p190_slice):
+    result = validate_project(p190_slice)
+    assert result.returncode == 0, result.stderr
+    settings = load_settings(p190_slice)
+    sources = load(settings)
+    tw = settings.tw
+    partnerships = set(sources.data.subjects(tw.kind, None))
+    assert len(partnerships) == 600
+    assert not list(sources.data.objects(None, tw.citation))  # no page quote anywhere: the snapshot is the source
+    for partnership in partnerships:
+        records = list(sources.data.objects(partnership, tw.recordedIn))
+        assert records and all((r, tw.snapshot, None) in sources.data for r in records)
+
+
+def test_the_full_network_converts_to_the_documented_counts(tmp_path):
+    figures = convert(SNAPSHOTS, tmp_path / "corpus", None)
+    assert figures == {"pairs": 17401, "places": 10055}  # the counts the snapshot's README gives
+
+
+def test_a_partnership_without_any_source_is_refused(p190_slice, tmp_path):
+    broken = tmp_path / "broken"
+    subprocess.run(["cp", "-r", str(p190_slice), str(broken)], check=True)
+    first = broken / "data" / "p190" / "partnerships-000.ttl"
+    text = first.read_text(encoding="utf-8")
+    start = text.index("<partnership/")
+    block = text[start:text.index("\n\n", start)]
+    edit(first, block, block[:block.index("    tw:recordedIn")].rstrip(" ;\n") + " .")
+    result = validate_project(broken)
+    assert result.returncode == 1
+    iri = block.split(">")[0].lstrip("<")
+    assert f"data/p190/partnerships-000.ttl: https://example.org/twinning/{iri}: [shacl Or]" in result.stderr
+    assert "or, when no page states it, the Wikidata record of a dated snapshot" in result.stderr
+
+
+def test_the_generator_is_seeded_and_its_corpus_validates(tmp_path):
+    figures = generate(tmp_path / "one", 300, 30, seed=7)
+    generate(tmp_path / "two", 300, 30, seed=7)
+    assert figures == {"communes": 30, "partnerships": 300, "partners": 210}
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one" / "data").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two" / "data").rglob("*") if p.is_file())
+    assert all((tmp_path / "one" / f).read_bytes() == (tmp_path / "two" / f).read_bytes() for f in files)
+    result = validate_project(tmp_path / "one")
+    assert result.returncode == 0, result.stderr
+    graph = Graph()
+    for path in (tmp_path / "one" / "data").glob("*.ttl"):
+        graph.parse(path, format="turtle", publicID="https://example.org/twinning/")
+    tw = Namespace("https://example.org/twinning/ontology/")
+    assert len(set(graph.subjects(tw.kind, None))) == 300
+    assert len(set(graph.objects(None, tw.citation))) > 300  # every fact quotes its synthetic page
+
+
+def test_shards_report_what_one_pass_reports(tmp_path, monkeypatch):
+    """Splitting the validation must neither lose a problem nor invent one."""
+    project = tmp_path / "corpus"
+    generate(project, 200, 20, seed=3)
+    first = sorted((project / "data").glob("commune-*.ttl"))[0]
+    edit(first, "tw:kind kind:", "tw:kind kind:no-such-kind , kind:")
+    partners = sorted((project / "data" / "partners").glob("*.ttl"))[0]
+    edit(partners, 'tw:countryCode "', 'tw:countryCode "x')
+    sources = load(load_settings(project))
+    monkeypatch.setattr(validate_stage, "SUBJECTS_PER_SHARD", 10**9)
+    assert len(validate_stage.file_shards(sources)) == 1
+    one_pass = validate_stage.validate(sources)
+    monkeypatch.setattr(validate_stage, "SUBJECTS_PER_SHARD", 50)
+    assert len(validate_stage.file_shards(sources)) > 2
+    sharded = validate_stage.validate(sources)
+    assert sharded == one_pass
+    rules = {p.rule for p in sharded if p.severity == "error"}
+    assert "shacl tw:kind MaxCount" in rules and "shacl tw:countryCode Pattern" in rules

@@ -21,8 +21,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
 
 STAGES = ["load", "check", "validate", "enrich", "dumps", "csv", "catalogue", "pages", "site"]
 
@@ -45,7 +43,7 @@ def baseline_build(project: Path, output: Path) -> dict:
     import shutil
 
     import pyshacl
-    from rdflib import Graph, URIRef
+    from rdflib import Graph
 
     from twinning import check, tables
     from twinning.build import write
@@ -99,7 +97,7 @@ def baseline_build(project: Path, output: Path) -> dict:
         part = Graph()
         part.namespace_manager = graph.namespace_manager
         for subject in subjects:
-            for triple in graph.triples((URIRef(subject), None, None)):
+            for triple in graph.triples((subject, None, None)):
                 part.add(triple)
         for extension, rdf_format in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
             write(output / f"{path}.{extension}", part.serialize(format=rdf_format, encoding="utf-8"))

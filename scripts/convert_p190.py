@@ -13,16 +13,13 @@ and no country, so none is written.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from rdflib import Namespace
 
 from corpus_project import ROOT, TURTLE_PREFIXES, literal, new_project, write_text
-
-sys.path.insert(0, str(ROOT))
-from twinning.turtle import PLACEHOLDER_BASE, relative_turtle  # noqa: E402
-from twinning.wikidata_reference import L3VIATHAN_2016, read_l3viathan, reference_graph  # noqa: E402
+from twinning.turtle import PLACEHOLDER_BASE, relative_turtle
+from twinning.wikidata_reference import L3VIATHAN_2016, read_l3viathan, reference_graph
 
 PAIRS_PER_FILE = 500
 PLACES_PER_FILE = 1000

@@ -41,8 +41,9 @@ SYLLABLES = ["ber", "lin", "val", "mont", "ro", "sa", "ka", "dor", "vel", "tur",
 UNASSIGNED_PREFIXES = [f"{digit}{letter}" for digit in "13456789" for letter in "AB"]
 
 
-def weighted(rng: random.Random, choices):
-    return rng.choices([c[:-1] if len(c) > 2 else c[0] for c in choices], weights=[c[-1] for c in choices])[0]
+def weighted(rng: random.Random, choices) -> tuple:
+    """One entry, drawn by the weight in its last field; the other fields are returned."""
+    return rng.choices(choices, weights=[c[-1] for c in choices])[0][:-1]
 
 
 def place_name(rng: random.Random) -> str:
@@ -55,7 +56,7 @@ def partner_pool(rng: random.Random, size: int) -> list[dict]:
         name = f"{place_name(rng)} {index}"
         code, country = weighted(rng, COUNTRIES)
         partners.append({"iri": f"partner/{name.lower().replace(' ', '-')}", "name": name, "code": code,
-                         "country": country, "type": weighted(rng, PARTNER_TYPES)})
+                         "country": country, "type": weighted(rng, PARTNER_TYPES)[0]})
     return partners
 
 

@@ -99,15 +99,16 @@ def publish(sources: Sources, warnings: list[Problem], settings: Settings, relea
 
 def commune_parts(graph: Graph, sources: Sources, tw) -> dict[str, list]:
     """Each commune file's resources (and their fragments) as published, for the per-commune dumps."""
-    file_of = {s: f for s, f in sources.origin.items() if isinstance(s, URIRef)}
-    document_file: dict = {}
+    commune_file_of = {s: f for s, f in sources.origin.items()
+                       if isinstance(s, URIRef) and f.count("/") == 1 and f != "data/partners.ttl"}
+    file_of_subject: dict = {}
     parts: dict[str, list] = {}
     for triple in graph:
         subject = triple[0]
-        if subject not in document_file:
-            document_file[subject] = file_of.get(URIRef(str(subject).split("#")[0]))
-        file = document_file[subject]
-        if file is not None and file.count("/") == 1 and file != "data/partners.ttl":
+        if subject not in file_of_subject:
+            file_of_subject[subject] = commune_file_of.get(URIRef(str(subject).split("#")[0]))
+        file = file_of_subject[subject]
+        if file is not None:
             parts.setdefault(file, []).append(triple)
     return {Path(file).stem: triples for file, triples in sorted(parts.items())
             if any(p == RDF.type and o == tw.Partnership for _, p, o in triples)}
@@ -117,14 +118,14 @@ def write_resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path,
     """One HTML page and one document per RDF format for every resource, on all cores: the site and its
     graph are read-only by now, so forked workers share them and write their own files."""
     paths = sorted(site.documents)
-    serialisers = dumps.serialisers(prefixes)
+    writers = dumps.writers(prefixes)
 
     def write_chunk(chunk: list[str]) -> int:
         for path in chunk:
             subjects = site.documents[path]
-            triples = [t for subject in subjects for t in site.graph.triples((subject, None, None))]
-            for extension, serialise in serialisers.items():
-                write(folder / f"{path}.{extension}", serialise(triples))
+            ordered = dumps.sorted_triples(t for subject in subjects for t in site.graph.triples((subject, None, None)))
+            for extension, serialise in writers.items():
+                write(folder / f"{path}.{extension}", serialise(ordered))
             write(folder / f"{path}.html", site.resource_page(path, subjects))
         return len(chunk)
 

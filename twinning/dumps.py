@@ -49,8 +49,7 @@ class Prefixes:
         return None
 
     def term(self, term, used: set) -> str:
-        text = self.cache.get(term)
-        if text is None:
+        if term not in self.cache:
             iri = str(term.datatype) if isinstance(term, Literal) else str(term)
             found = self.split(iri) if isinstance(term, URIRef) or getattr(term, "datatype", None) else None
             text = ntriples_term(term)
@@ -58,27 +57,34 @@ class Prefixes:
                 qname = f"{found[0]}:{iri[len(found[1]):]}"
                 text = text[: -len(iri) - 2] + qname if isinstance(term, Literal) else qname
             self.cache[term] = (text, found)
-        else:
-            text, found = text
+        text, found = self.cache[term]
         if found is not None:
             used.add(found)
         return text
 
 
 def sorted_triples(triples: Iterable[tuple]) -> list[tuple]:
+    """The one order every writer follows: by the N-Triples form of subject, predicate, object."""
     return sorted(set(triples), key=lambda t: (ntriples_term(t[0]), ntriples_term(t[1]), ntriples_term(t[2])))
 
 
-def ntriples(triples: Iterable[tuple]) -> bytes:
-    lines = sorted({f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n" for s, p, o in triples})
-    return "".join(lines).encode("utf-8")
-
-
 def turtle(triples: Iterable[tuple], prefixes: Prefixes) -> bytes:
+    return turtle_of_sorted(sorted_triples(triples), prefixes)
+
+
+def jsonld(triples: Iterable[tuple]) -> bytes:
+    return jsonld_of_sorted(sorted_triples(triples))
+
+
+def ntriples_of_sorted(ordered: list[tuple]) -> bytes:
+    return "".join(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n" for s, p, o in ordered).encode("utf-8")
+
+
+def turtle_of_sorted(ordered: list[tuple], prefixes: Prefixes) -> bytes:
     """Subjects in order, rdf:type first, then predicates and objects in order; one block per subject."""
     used: set = set()
     blocks, subject, predicate, line = [], None, None, []
-    for s, p, o in sorted_triples(triples):
+    for s, p, o in ordered:
         if s != subject:
             if line:
                 blocks.append("".join(line) + " .\n")
@@ -109,10 +115,10 @@ def jsonld_value(term) -> dict:
     return value
 
 
-def jsonld(triples: Iterable[tuple]) -> bytes:
+def jsonld_of_sorted(ordered: list[tuple]) -> bytes:
     """Expanded JSON-LD, sorted, so that any JSON-LD processor reads it and two builds compare equal."""
     nodes: dict = {}
-    for s, p, o in sorted_triples(triples):
+    for s, p, o in ordered:
         node = nodes.setdefault(s, {"@id": str(s)})
         if p == RDF.type:
             node.setdefault("@type", []).append(str(o))
@@ -126,8 +132,10 @@ def gzipped(content: bytes) -> bytes:
     return gzip.compress(content, compresslevel=6, mtime=0)
 
 
-def serialisers(prefixes: Prefixes) -> dict:
-    return {"ttl": lambda triples: turtle(triples, prefixes), "nt": ntriples, "jsonld": jsonld}
+def writers(prefixes: Prefixes) -> dict:
+    """One writer per RDF format, keyed by file extension, each taking triples already in sorted_triples order."""
+    return {"ttl": lambda ordered: turtle_of_sorted(ordered, prefixes), "nt": ntriples_of_sorted,
+            "jsonld": jsonld_of_sorted}
 
 
 def pretty_turtle(graph: Graph) -> bytes:
@@ -137,13 +145,15 @@ def pretty_turtle(graph: Graph) -> bytes:
 
 
 def write_dump(graph: Graph, folder: Path, stem: str, prefixes: Prefixes) -> list[Path]:
-    """The whole graph in each format, and a gzip of each; compression runs in threads (zlib lets go of the GIL)."""
+    """The whole graph in each format, sorted once for all three, and a gzip of each; compression runs in
+    threads (zlib lets go of the GIL)."""
+    ordered = sorted_triples(graph)
     written = []
     with ThreadPoolExecutor(max_workers=3) as compressors:
-        for extension, serialise in serialisers(prefixes).items():
-            content = serialise(graph)
-            path = folder / f"{stem}.{extension}"
+        for extension, serialise in writers(prefixes).items():
+            content = serialise(ordered)
+            path, compressed = folder / f"{stem}.{extension}", folder / f"{stem}.{extension}.gz"
             path.write_bytes(content)
-            compressors.submit(lambda p, c: p.with_name(p.name + ".gz").write_bytes(gzipped(c)), path, content)
-            written += [path, path.with_name(path.name + ".gz")]
+            compressors.submit(lambda target, data: target.write_bytes(gzipped(data)), compressed, content)
+            written += [path, compressed]
     return written

@@ -35,6 +35,10 @@ def turtle_files(folder: Path, recursive: bool = True) -> list[Path]:
     return sorted(p for p in (folder.rglob("*.ttl") if recursive else folder.glob("*.ttl")) if p.is_file())
 
 
+def empty_file(label: str) -> Problem:
+    return Problem(label, "-", "empty-file", "the file holds no triples: add data or remove the file")
+
+
 def oxigraph_terms():
     """Oxigraph parses Turtle about ten times faster than rdflib; its terms become rdflib terms once each,
     shared by every triple that uses them (which also keeps memory down)."""
@@ -66,7 +70,7 @@ def parse_triples(path: Path, base_iri: str, label: str, convert) -> tuple[list 
         graph, problems = parse_file(path, base_iri, label)
         return (list(graph) if graph is not None else None), problems
     if not triples:
-        return None, [Problem(label, "-", "empty-file", "the file holds no triples: add data or remove the file")]
+        return None, [empty_file(label)]
     return triples, []
 
 
@@ -81,7 +85,7 @@ def parse_file(path: Path, base_iri: str, label: str) -> tuple[Graph | None, lis
     except Exception as error:  # rdflib raises several types for bad prefixes, IRIs or literals
         return None, [Problem(label, "-", "turtle-syntax", f"cannot parse the Turtle: {error}")]
     if len(graph) == 0:
-        return None, [Problem(label, "-", "empty-file", "the file holds no triples: add data or remove the file")]
+        return None, [empty_file(label)]
     return graph, []
 
 

@@ -39,7 +39,7 @@ class Site:
     base_iri: str
     tw: Namespace
     env: Environment = field(default_factory=environment)
-    labels: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict, init=False, repr=False)  # (node, language) -> label
 
     def document_path(self, iri) -> str | None:
         """`…/partner/la-lisa#wikidata` lives on the page `partner/la-lisa`; the base itself is `index`."""

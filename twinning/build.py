@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyshacl
 from rdflib import RDF, Graph, URIRef
 
 from . import catalog, dumps, sparql, tables
+from .cache import ResultCache, code_digest, digest_of
 from .config import Settings
 from .enrich import publication_graph
 from .load import Sources
@@ -23,6 +25,7 @@ from .site import Site
 from .validate import SH
 
 PAGES_PER_CHUNK = 500
+PAGE_EXTENSIONS = ("html", "ttl", "nt", "jsonld")
 MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
 DCAT_AP_SHAPES = ("shapes.ttl", "shapes_recommended.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")
 
@@ -34,6 +37,7 @@ class BuildResult:
     triples: int
     dcat_violations: int
     dcat_warnings: list[str]
+    page_fingerprints: dict[str, str] = field(default_factory=dict, repr=False)  # recorded for the next build
 
 
 def dcat_ap_report(catalogue: Graph, shapes_dir: Path) -> tuple[list[str], list[str]]:
@@ -82,8 +86,11 @@ def publish(sources: Sources, warnings: list[Problem], settings: Settings, relea
     output = settings.output_dir
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
+    cache = ResultCache(settings.cache_dir, settings.reuse_cache)
+    pages_key = digest_of(str(output))
     try:
-        result = write_publication(sources, warnings, settings, release_date, staging, progress or Progress(live=False))
+        result = write_publication(sources, warnings, settings, release_date, staging, progress or Progress(live=False),
+                                   (cache.get("pages", pages_key) or {}) if output.is_dir() else {})
         previous = output.with_name(f".{output.name}-previous")
         if previous.exists():
             shutil.rmtree(previous)
@@ -91,6 +98,7 @@ def publish(sources: Sources, warnings: list[Problem], settings: Settings, relea
             output.rename(previous)
         staging.rename(output)
         shutil.rmtree(previous, ignore_errors=True)
+        cache.put("pages", pages_key, result.page_fingerprints)
         return result
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -114,32 +122,73 @@ def commune_parts(graph: Graph, sources: Sources, tw) -> dict[str, list]:
             if any(p == RDF.type and o == tw.Partnership for _, p, o in triples)}
 
 
-def write_resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path, progress: Progress) -> None:
+def write_resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path, reuse: PageReuse,
+                             progress: Progress) -> dict[str, str]:
     """One HTML page and one document per RDF format for every resource, on all cores: the site and its
-    graph are read-only by now, so forked workers share them and write their own files."""
+    graph are read-only by now, so forked workers share them and write their own files. A page whose
+    fingerprint is the one it had in the previous publication is linked from there instead of rendered.
+    Returns every page's fingerprint."""
     paths = sorted(site.documents)
     writers = dumps.writers(prefixes)
 
-    def write_chunk(chunk: list[str]) -> int:
+    def write_chunk(chunk: list[str]) -> tuple[dict[str, str], int]:
+        fingerprints, reused = {}, 0
         for path in chunk:
             subjects = site.documents[path]
             ordered = dumps.sorted_triples(t for subject in subjects for t in site.graph.triples((subject, None, None)))
-            for extension, serialise in writers.items():
-                write(folder / f"{path}.{extension}", serialise(ordered))
+            ntriples = writers["nt"](ordered)
+            fingerprint = hashlib.sha256(ntriples + site.linked_views(path, subjects).encode("utf-8")).hexdigest()
+            fingerprints[path] = fingerprint
+            if reuse.link(path, fingerprint, folder):
+                reused += 1
+                continue
+            write(folder / f"{path}.nt", ntriples)
+            write(folder / f"{path}.ttl", writers["ttl"](ordered))
+            write(folder / f"{path}.jsonld", writers["jsonld"](ordered))
             write(folder / f"{path}.html", site.resource_page(path, subjects))
-        return len(chunk)
+        return fingerprints, reused
 
     for folder_path in sorted({posixpath.dirname(p) for p in paths}):
         (folder / folder_path).mkdir(parents=True, exist_ok=True)
     chunks = [paths[i:i + PAGES_PER_CHUNK] for i in range(0, len(paths), PAGES_PER_CHUNK)]
-    done = 0
-    for written in fork_map(write_chunk, chunks):
-        done += written
-        progress.count("pages", done, len(paths))
+    fingerprints, reused = {}, 0
+    for chunk_fingerprints, chunk_reused in fork_map(write_chunk, chunks):
+        fingerprints.update(chunk_fingerprints)
+        reused += chunk_reused
+        progress.count("pages", len(fingerprints), len(paths))
+    progress.note("pages", f"{len(paths) - reused} of {len(paths)} resource pages written, {reused} unchanged")
+    return fingerprints
+
+
+@dataclass
+class PageReuse:
+    """The previous publication and its pages' fingerprints. A fingerprint covers the page's triples and
+    what it shows of its neighbours; the rest it depends on (code, templates, vocabulary, prefixes) is
+    folded into `context`, so a change there renders every page again."""
+    previous: Path
+    fingerprints: dict[str, str]
+    context: str
+
+    def link(self, path: str, fingerprint: str, folder: Path) -> bool:
+        if self.fingerprints.get(path) != digest_of(self.context, fingerprint):
+            return False
+        linked = []
+        try:
+            for extension in PAGE_EXTENSIONS:
+                os.link(self.previous / f"{path}.{extension}", folder / f"{path}.{extension}")
+                linked.append(folder / f"{path}.{extension}")
+        except OSError:  # gone from the previous publication, or another file system: render it
+            for target in linked:
+                target.unlink()
+            return False
+        return True
+
+    def recorded(self, fingerprints: dict[str, str]) -> dict[str, str]:
+        return {path: digest_of(self.context, fingerprint) for path, fingerprint in sorted(fingerprints.items())}
 
 
 def write_publication(sources: Sources, warnings: list[Problem], settings: Settings, release_date: str,
-                      folder: Path, progress: Progress) -> BuildResult:
+                      folder: Path, progress: Progress, previous_fingerprints: dict[str, str]) -> BuildResult:
     tw, base = settings.tw, settings.base_iri
     with progress.stage("enrich"):
         graph, analysis = publication_graph(sources, tw, base)
@@ -191,7 +240,9 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
         write(folder / ".well-known" / "void", dumps.pretty_turtle(void))
 
     with progress.stage("pages", f"{len(site.documents)} resources"):
-        write_resource_documents(site, prefixes, folder, progress)
+        context = digest_of(code_digest(), sources.schema_digest(), base, repr(prefixes.namespaces))
+        reuse = PageReuse(settings.output_dir, previous_fingerprints, context)
+        fingerprints = reuse.recorded(write_resource_documents(site, prefixes, folder, reuse, progress))
     with progress.stage("site", "index pages, archived sources, sitemap"):
         counts = {"partnerships": len(set(graph.subjects(RDF.type, tw.Partnership))),
                   "activities": len(set(graph.subjects(RDF.type, tw.Activity))),
@@ -235,4 +286,4 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
           + "".join(f"  <url><loc>{base}{p}</loc></url>\n" for p in pages) + "</urlset>\n")
     return BuildResult(files=sum(1 for p in folder.rglob("*") if p.is_file()), pages=len(pages), triples=len(graph),
-                       dcat_violations=len(violations), dcat_warnings=dcat_warnings)
+                       dcat_violations=len(violations), dcat_warnings=dcat_warnings, page_fingerprints=fingerprints)

@@ -31,16 +31,21 @@ def refuse(failure: StageFailed, closing: str) -> int:
     return 1
 
 
+def reuse_report(progress: Progress) -> str:
+    return "".join(f"\n  {stage}: {note}" for stage, note in progress.notes.items())
+
+
 def cmd_validate(settings: Settings, args) -> int:
     started = time.perf_counter()
+    progress = Progress()
     try:
-        sources, problems = verified_sources(settings)
+        sources, problems = verified_sources(settings, progress)
     except StageFailed as failure:
         return refuse(failure, f"validation failed ({time.perf_counter() - started:.2f} s)")
     if problems:
         print(format_report(problems))
     print(f"valid: {len(sources.data)} data triples, {len(sources.vocabulary)} vocabulary triples, "
-          f"{len(sources.shapes)} shape triples ({time.perf_counter() - started:.2f} s)")
+          f"{len(sources.shapes)} shape triples ({time.perf_counter() - started:.2f} s){reuse_report(progress)}")
     return 0
 
 
@@ -56,7 +61,7 @@ def cmd_build(settings: Settings, args) -> int:
         print(format_report(warnings))
     print(f"built {settings.output_dir}: {result.files} files, {result.pages} HTML pages, {result.triples} triples; "
           f"DCAT-AP 3.0.1: {result.dcat_violations} violations, {len(result.dcat_warnings)} warnings "
-          f"({time.perf_counter() - started:.2f} s)")
+          f"({time.perf_counter() - started:.2f} s){reuse_report(progress)}")
     for warning in result.dcat_warnings:
         print(f"  DCAT-AP warning: {warning}")
     return 0
@@ -203,10 +208,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--base-iri", help="base IRI of every resource (default: [tool.twinning] in pyproject.toml)")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    validate = commands.add_parser("validate", help="check quotes, IRIs and references, and run the SHACL shapes")
+    no_cache = argparse.ArgumentParser(add_help=False)
+    no_cache.add_argument("--no-cache", action="store_true",
+                          help="redo all the work, ignoring results kept from earlier runs (they are refreshed)")
+    validate = commands.add_parser("validate", parents=[no_cache],
+                                   help="check quotes, IRIs and references, and run the SHACL shapes")
     validate.set_defaults(run=cmd_validate)
 
-    build = commands.add_parser("build", help="validate, then publish dumps, catalogue, VoID, site and CSV")
+    build = commands.add_parser("build", parents=[no_cache],
+                                help="validate, then publish dumps, catalogue, VoID, site and CSV")
     build.add_argument("--output", help="output folder (default: publish/)")
     build.add_argument("--release-date", help="release date of the catalogue, YYYY-MM-DD (default: pyproject.toml)")
     build.set_defaults(run=cmd_build)
@@ -261,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings(Path(args.project) if args.project else None).with_overrides(
-        base_iri=args.base_iri, output=getattr(args, "output", None))
+        base_iri=args.base_iri, output=getattr(args, "output", None), reuse_cache=not getattr(args, "no_cache", False))
     return args.run(settings, args)
 
 

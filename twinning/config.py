@@ -20,6 +20,8 @@ class Settings:
     release_date: str
     queries_dir: Path
     sparql_endpoint: str | None = None  # public SPARQL endpoint, announced in VoID and used by the query page
+    cache_dir: Path | None = None  # results of earlier builds, reused when their inputs are unchanged
+    reuse_cache: bool = True
 
     @property
     def tw(self) -> Namespace:
@@ -31,8 +33,9 @@ class Settings:
         """The N-Triples dump of a build: what the embedded query engine and the server load."""
         return self.output_dir / "downloads" / "twinning.nt"
 
-    def with_overrides(self, base_iri: str | None = None, output: str | None = None) -> "Settings":
-        settings = self
+    def with_overrides(self, base_iri: str | None = None, output: str | None = None,
+                       reuse_cache: bool = True) -> "Settings":
+        settings = replace(self, reuse_cache=self.reuse_cache and reuse_cache)
         if base_iri:
             settings = replace(settings, base_iri=normalise_base(base_iri))
         if output:
@@ -59,6 +62,7 @@ def load_settings(root: Path | None = None) -> Settings:
         release_date=conf.get("release_date", "2026-11-21"),
         queries_dir=root / conf.get("queries", "queries"),
         sparql_endpoint=conf.get("sparql_endpoint"),
+        cache_dir=root / conf.get("cache", ".twinning-cache"),
     )
 
 

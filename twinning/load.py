@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ import pyoxigraph as oxigraph
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from .cache import digest_of
 from .config import Settings
 from .problems import Problem, StageFailed
 
@@ -24,11 +26,21 @@ class Sources:
     data: Graph
     vocabulary: Graph
     shapes: Graph
-    origin: dict = field(default_factory=dict)  # subject (IRI or blank node) -> file that describes it
+    origin: dict = field(default_factory=dict)  # subject (IRI or blank node) -> first file that describes it
     data_dir: Path | None = None
+    digests: dict = field(default_factory=dict)  # file -> sha256 of its bytes: what cached results are keyed on
+    also_described_in: dict = field(default_factory=dict)  # subject -> the other files that describe it (rare)
 
     def file_of(self, node) -> str:
         return self.origin.get(node, "?")
+
+    def schema_digest(self) -> str:
+        """The ontology and shapes files: beside the data, what every cached result depends on."""
+        return digest_of(*(f"{file}={digest}" for file, digest in sorted(self.digests.items())
+                           if not file.startswith("data/")))
+
+    def files_describing(self, subject) -> list[str]:
+        return [self.origin[subject], *self.also_described_in.get(subject, ())]
 
 
 def turtle_files(folder: Path, recursive: bool = True) -> list[Path]:
@@ -61,11 +73,11 @@ def oxigraph_terms():
     return convert
 
 
-def parse_triples(path: Path, base_iri: str, label: str, convert) -> tuple[list | None, list[Problem]]:
+def parse_triples(path: Path, content: bytes, base_iri: str, label: str, convert) -> tuple[list | None, list[Problem]]:
     """The fast path; anything Oxigraph refuses goes through rdflib, whose messages curators already know."""
     try:
         triples = [(convert(q.subject), convert(q.predicate), convert(q.object))
-                   for q in oxigraph.parse(path=path, format=oxigraph.RdfFormat.TURTLE, base_iri=base_iri)]
+                   for q in oxigraph.parse(content, format=oxigraph.RdfFormat.TURTLE, base_iri=base_iri)]
     except (SyntaxError, ValueError):
         graph, problems = parse_file(path, base_iri, label)
         return (list(graph) if graph is not None else None), problems
@@ -98,9 +110,9 @@ def syntax_error_line(error: BadSyntax) -> int:
     return error.lines + 1
 
 
-def repeated_definitions(path: Path, label: str) -> list[Problem]:
+def repeated_definitions(content: bytes, label: str) -> list[Problem]:
     """Turtle merges two blocks with one subject silently; a curator's copy-paste shows up here."""
-    counts = Counter(DEFINITION_LINE.findall(path.read_text(encoding="utf-8")))
+    counts = Counter(DEFINITION_LINE.findall(content.decode("utf-8", errors="replace")))
     return [Problem(label, subject, "unique-iri",
                     f"{subject} is defined {n} times in this file: two resources cannot share one IRI")
             for subject, n in sorted(counts.items()) if n > 1]
@@ -111,6 +123,8 @@ def load(settings: Settings) -> Sources:
     problems: list[Problem] = []
     graphs = {"data": Graph(), "vocabulary": Graph(), "shapes": Graph()}
     origin: dict = {}
+    also_described_in: dict = {}
+    digests: dict[str, str] = {}
     typed_in: dict[URIRef, str] = {}
     convert = oxigraph_terms()
     # shapes/ subfolders hold third-party shapes (DCAT-AP) for the catalogue, not for our data
@@ -119,29 +133,34 @@ def load(settings: Settings) -> Sources:
     for kind, folder, recursive in folders:
         for path in turtle_files(folder, recursive):
             label = path.relative_to(settings.root).as_posix()
+            content = path.read_bytes()
+            digests[label] = hashlib.sha256(content).hexdigest()
             if kind == "data":
-                triples, found = parse_triples(path, settings.base_iri, label, convert)
+                triples, found = parse_triples(path, content, settings.base_iri, label, convert)
             else:  # small, and published as pretty Turtle: rdflib's blank nodes keep that output stable
                 graph, found = parse_file(path, settings.base_iri, label)
                 triples = list(graph) if graph is not None else None
             problems += found
             if triples is None:
                 continue
-            problems += repeated_definitions(path, label)
+            problems += repeated_definitions(content, label)
             for subject in dict.fromkeys(s for s, p, _ in triples if p == RDF.type):
                 if isinstance(subject, URIRef) and subject in typed_in:
                     problems.append(Problem(label, str(subject), "unique-iri",
                                             f"already defined in {typed_in[subject]}: two resources cannot share one IRI"))
                 typed_in.setdefault(subject, label)
-            for subject, _, _ in triples:
-                origin.setdefault(subject, label)
+            for subject in dict.fromkeys(s for s, _, _ in triples):
+                first = origin.setdefault(subject, label)
+                if first != label:
+                    also_described_in.setdefault(subject, []).append(label)
             target = graphs[kind]
             target.addN((s, p, o, target) for s, p, o in triples)
     if problems:
         raise StageFailed(problems)
     for graph in graphs.values():
         graph.bind("tw", settings.tw)
-    return Sources(graphs["data"], graphs["vocabulary"], graphs["shapes"], origin, settings.data_dir)
+    return Sources(graphs["data"], graphs["vocabulary"], graphs["shapes"], origin, settings.data_dir, digests,
+                   also_described_in)
 
 
 def describe(node, graph: Graph) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .cache import ResultCache
 from .check import check
 from .config import Settings
 from .load import Sources, load
@@ -18,7 +19,7 @@ def verified_sources(settings: Settings, progress: Progress | None = None) -> tu
     with progress.stage("check", f"{len(sources.data)} triples"):
         problems = check(sources, settings.base_iri, settings.tw)
     with progress.stage("validate"):
-        problems += validate(sources, progress)
+        problems += validate(sources, progress, ResultCache(settings.cache_dir, settings.reuse_cache))
     if errors(problems):
         raise StageFailed(problems)
     return sources, problems

@@ -13,6 +13,7 @@ class Progress:
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty() if live is None else live
         self.seconds: dict[str, float] = {}
+        self.notes: dict[str, str] = {}  # what a stage reused or skipped, for the closing report
         self.last_count = 0.0
 
     @contextmanager
@@ -30,6 +31,10 @@ class Progress:
         if done == total or now - self.last_count > 0.2:
             self.last_count = now
             self.show(f"{name}: {done}/{total}", end="\r")
+
+    def note(self, name: str, text: str) -> None:
+        self.notes[name] = text
+        self.show(f"{name}: {text}")
 
     def show(self, text: str, end: str = "\n") -> None:
         if self.live:

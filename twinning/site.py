@@ -106,9 +106,26 @@ class Site:
             data["sameAs"] = same
         return data
 
-    def resource_page(self, path: str, subjects: list) -> str:
+    def main_subject(self, path: str, subjects: list) -> URIRef:
         main = URIRef(self.base_iri + ("" if path == "index" else path))
-        main = main if (main, None, None) in self.graph else min(subjects, key=str)
+        return main if (main, None, None) in self.graph else min(subjects, key=str)
+
+    def linked_views(self, path: str, subjects: list) -> str:
+        """What a page shows beyond its own triples: the labels and links of what it points to and of what
+        points to it. With those triples (and the vocabulary and code), this decides the page."""
+        from_path = path + ".html"
+        views = set()
+        for subject in subjects:
+            for predicate, value in self.graph.predicate_objects(subject):
+                views.add(f"{predicate}\t{self.label(predicate)}")
+                if not isinstance(value, Literal):
+                    views.add(f"{value}\t{self.label(value)}\t{self.label(value, 'en')}\t{self.href(value, from_path)}")
+        for subject, predicate in self.graph.subject_predicates(self.main_subject(path, subjects)):
+            views.add(f"{subject}\t{predicate}\t{self.label(subject)}\t{self.href(subject, from_path)}\t{self.label(predicate)}")
+        return "\n".join(sorted(views))
+
+    def resource_page(self, path: str, subjects: list) -> str:
+        main = self.main_subject(path, subjects)
         sections = [{"iri": str(s), "anchor": str(s).split("#", 1)[1] if "#" in str(s) else None,
                      "label": self.label(s), "rows": self.description(s, path + ".html"),
                      "citations": self.citations(s, path + ".html")}

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import zlib
 from importlib import resources
 
 import pyshacl
 from pyshacl.entrypoints import meta_validate
 from rdflib import Graph, Literal, Namespace, URIRef
 
+from .cache import ResultCache, code_digest, digest_of
 from .load import Sources, describe
-from .parallel import fork_map, workers_available
+from .parallel import fork_map
 from .problems import Problem
 from .progress import Progress
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-SUBJECTS_PER_SHARD = 20_000
+SUBJECTS_PER_SHARD = 5_000
 SEVERITIES = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "warning"}
 
 
@@ -60,54 +62,82 @@ def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: st
     return problems
 
 
-def validate(sources: Sources, progress: Progress | None = None) -> list[Problem]:
+def validate(sources: Sources, progress: Progress | None = None, cache: ResultCache | None = None) -> list[Problem]:
     """The shapes first; then the data in shards of whole files, validated on every core. A shard carries
     every resource its own resources point to (with the vocabulary), so sh:class and sh:node see what
-    they need; resources seen by two shards are reported once."""
-    problems = check_shapes(sources.shapes, sources.origin)
+    they need; resources seen by two shards are reported once. A shard whose inputs are unchanged since
+    an earlier run takes that run's result from the cache."""
+    progress = progress or Progress(live=False)
+    cache = cache or ResultCache(None)
+    rules = digest_of(code_digest(), sources.schema_digest())
+    problems, _ = cache.problems("shapes", rules, lambda: check_shapes(sources.shapes, sources.origin))
+    cache.keep_only("shapes", {rules})
     if any(p.severity == "error" for p in problems):
         return problems
     shards = file_shards(sources)
     found: set[Problem] = set()
-    for done, shard_problems in enumerate(fork_map(lambda files: validate_shard(sources, files), shards), 1):
+    keys, validated = set(), 0
+    results = fork_map(lambda files: validate_shard(sources, files, rules, cache), shards)
+    for done, (key, shard_problems, fresh) in enumerate(results, 1):
         found.update(shard_problems)
-        if progress is not None:
-            progress.count("validate", done, len(shards))
+        keys.add(key)
+        validated += fresh
+        progress.count("validate", done, len(shards))
+    cache.keep_only("validation", keys)
+    progress.note("validate", f"{validated} of {len(shards)} shards validated, {len(shards) - validated} unchanged")
     return problems + sorted(found)
 
 
 def file_shards(sources: Sources) -> list[list[str]]:
-    """Files in a few shards of about equal size: enough for every core, not so many that pySHACL's
-    set-up per call (shapes, vocabulary) outweighs the work."""
+    """Files in shards of a few thousand resources. A file's shard depends on its name only, so that a
+    change to one commune changes one shard; their number doubles as the data grows."""
     sizes: dict[str, int] = {}
     for subject, file in sources.origin.items():
         if file.startswith("data/"):
             sizes[file] = sizes.get(file, 0) + 1
-    count = max(1, min(len(sizes), sum(sizes.values()) // SUBJECTS_PER_SHARD, 4 * workers_available()))
+    count = 1
+    while count * SUBJECTS_PER_SHARD < sum(sizes.values()):
+        count *= 2
     shards: list[list[str]] = [[] for _ in range(count)]
-    load = [0] * count
-    for file, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0])):
-        lightest = load.index(min(load))
-        shards[lightest].append(file)
-        load[lightest] += size
-    return [sorted(shard) for shard in shards if shard]
+    for file in sorted(sizes):
+        shards[zlib.crc32(file.encode("utf-8")) % count].append(file)
+    return [shard for shard in shards if shard]
 
 
-def validate_shard(sources: Sources, files: list[str]) -> list[Problem]:
+def shard_closure(sources: Sources, files: list[str]) -> tuple[list[tuple], set]:
+    """The triples of the shard's resources and of every resource they point to, transitively."""
     data = sources.data
     chosen = set(files)
-    graph = Graph()
-    graph.namespace_manager = data.namespace_manager
-    graph.addN((s, p, o, graph) for s, p, o in sources.vocabulary)
     pending = [subject for subject, file in sources.origin.items() if file in chosen]
     seen = set(pending)
+    triples = []
     while pending:
         subject = pending.pop()
-        for s, p, o in data.triples((subject, None, None)):
-            graph.add((s, p, o))
-            if not isinstance(o, Literal) and o not in seen and (o, None, None) in data:
-                seen.add(o)
-                pending.append(o)
-    _, report, _ = pyshacl.validate(graph, shacl_graph=sources.shapes, inference="none", advanced=False,
-                                    allow_warnings=True)
+        for triple in data.triples((subject, None, None)):
+            triples.append(triple)
+            value = triple[2]
+            if not isinstance(value, Literal) and value not in seen and (value, None, None) in data:
+                seen.add(value)
+                pending.append(value)
+    return triples, seen
+
+
+def validate_shard(sources: Sources, files: list[str], rules: str, cache: ResultCache) -> tuple[str, list[Problem], bool]:
+    """(key, problems, whether pySHACL ran). The key covers every file that describes a resource of the
+    closure, so a change anywhere the shapes could look is seen."""
+    triples, subjects = shard_closure(sources, files)
+    inputs = {f"{file}={sources.digests[file]}" for subject in subjects for file in sources.files_describing(subject)}
+    key = digest_of(rules, *sorted(inputs))
+    problems, fresh = cache.problems("validation", key, lambda: run_pyshacl(sources, triples))
+    return key, problems, fresh
+
+
+def run_pyshacl(sources: Sources, triples: list[tuple]) -> list[Problem]:
+    graph = Graph()
+    graph.namespace_manager = sources.data.namespace_manager
+    graph.addN((s, p, o, graph) for s, p, o in sources.vocabulary)
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    shapes = Graph()  # pySHACL adds RDFS axioms to the shapes graph it is given; the published shapes stay ours
+    shapes.addN((s, p, o, shapes) for s, p, o in sources.shapes)
+    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
     return results_as_problems(report, graph, sources.origin, "shacl")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import zlib
+import hashlib
 from importlib import resources
 
 import pyshacl
@@ -100,7 +100,7 @@ def file_shards(sources: Sources) -> list[list[str]]:
         count *= 2
     shards: list[list[str]] = [[] for _ in range(count)]
     for file in sorted(sizes):
-        shards[zlib.crc32(file.encode("utf-8")) % count].append(file)
+        shards[int(hashlib.sha256(file.encode("utf-8")).hexdigest()[:8], 16) % count].append(file)
     return [shard for shard in shards if shard]
 
 

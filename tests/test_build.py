@@ -12,6 +12,7 @@ from rdflib import Graph
 
 
 from conftest import ROOT, build, edit
+from twinning import build as build_stage
 
 # What the official shapes report and why it is not fixed (README, "DCAT-AP conformance"):
 # bbox and centroid of France would have to be invented; the project is not an EU corporate body.
@@ -148,3 +149,13 @@ def test_script_in_a_label_renders_as_text(project_copy, tmp_path):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;Akbou" in page
     assert "<script>alert" not in (output / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_sitemap_past_the_protocol_limit_becomes_an_index(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_stage, "SITEMAP_URLS", 2)
+    written = build_stage.write_sitemaps(tmp_path, "https://example.org/t/", ["a.html", "b.html", "c/d.html"])
+    assert written == 3
+    index = (tmp_path / "sitemap.xml").read_text()
+    assert "<sitemapindex" in index and "<loc>https://example.org/t/sitemap-2.xml</loc>" in index
+    assert "<loc>https://example.org/t/c/d.html</loc>" in (tmp_path / "sitemap-2.xml").read_text()
+    assert "c/d.html" not in (tmp_path / "sitemap-1.xml").read_text()

@@ -25,6 +25,7 @@ from .site import Site
 from .validate import SH
 
 PAGES_PER_CHUNK = 500
+SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 PAGE_EXTENSIONS = ("html", "ttl", "nt", "jsonld")
 MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
 DCAT_AP_SHAPES = ("shapes.ttl", "shapes_recommended.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")
@@ -88,16 +89,18 @@ def publish(sources: Sources, warnings: list[Problem], settings: Settings, relea
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     cache = ResultCache(settings.cache_dir, settings.reuse_cache)
     pages_key = digest_of(str(output))
+    progress = progress or Progress(live=False)
     try:
-        result = write_publication(sources, warnings, settings, release_date, staging, progress or Progress(live=False),
+        result = write_publication(sources, warnings, settings, release_date, staging, progress,
                                    (cache.get("pages", pages_key) or {}) if output.is_dir() else {})
         previous = output.with_name(f".{output.name}-previous")
-        if previous.exists():
-            shutil.rmtree(previous)
-        if output.exists():
-            output.rename(previous)
-        staging.rename(output)
-        shutil.rmtree(previous, ignore_errors=True)
+        with progress.stage("swap", "the new publication in place, the previous one removed"):
+            if previous.exists():
+                shutil.rmtree(previous)
+            if output.exists():
+                output.rename(previous)
+            staging.rename(output)
+            shutil.rmtree(previous, ignore_errors=True)
         cache.put("pages", pages_key, result.page_fingerprints)
         return result
     except BaseException:
@@ -185,6 +188,25 @@ class PageReuse:
 
     def recorded(self, fingerprints: dict[str, str]) -> dict[str, str]:
         return {path: digest_of(self.context, fingerprint) for path, fingerprint in sorted(fingerprints.items())}
+
+
+def write_sitemaps(folder: Path, base: str, pages: list[str]) -> int:
+    """sitemap.xml lists every page; past the protocol's 50,000 URLs per file it becomes an index of
+    numbered sitemaps. Returns the number of files written."""
+    def urlset(chunk: list[str]) -> str:
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                + "".join(f"  <url><loc>{base}{p}</loc></url>\n" for p in chunk) + "</urlset>\n")
+    if len(pages) <= SITEMAP_URLS:
+        write(folder / "sitemap.xml", urlset(pages))
+        return 1
+    names = []
+    for start in range(0, len(pages), SITEMAP_URLS):
+        names.append(f"sitemap-{start // SITEMAP_URLS + 1}.xml")
+        write(folder / names[-1], urlset(pages[start:start + SITEMAP_URLS]))
+    write(folder / "sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
+          '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+          + "".join(f"  <sitemap><loc>{base}{name}</loc></sitemap>\n" for name in names) + "</sitemapindex>\n")
+    return len(names) + 1
 
 
 def write_publication(sources: Sources, warnings: list[Problem], settings: Settings, release_date: str,
@@ -281,9 +303,9 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
         apache, nginx = conneg_rules()
         write(folder / ".htaccess", apache)
         write(folder / "nginx.conf", nginx)
-    pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
-    write(folder / "sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
-          '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-          + "".join(f"  <url><loc>{base}{p}</loc></url>\n" for p in pages) + "</urlset>\n")
-    return BuildResult(files=sum(1 for p in folder.rglob("*") if p.is_file()), pages=len(pages), triples=len(graph),
+    with progress.stage("sitemap"):
+        files = sorted(Path(top, name).relative_to(folder).as_posix() for top, _, names in os.walk(folder) for name in names)
+        pages = [p for p in files if p.endswith(".html")]
+        sitemaps = write_sitemaps(folder, base, pages)
+    return BuildResult(files=len(files) + sitemaps, pages=len(pages), triples=len(graph),
                        dcat_violations=len(violations), dcat_warnings=dcat_warnings, page_fingerprints=fingerprints)

@@ -23,38 +23,41 @@ def twinned_with(graph: Graph, tw: Namespace) -> list[tuple]:
     return derived
 
 
-def skolemised(data: Graph, vocabulary: Graph, types: dict[BNode, URIRef]) -> Graph:
-    """Data and vocabulary in one new graph, blank nodes replaced by IRIs named after their owner and
-    content (derived types included, so IRIs stay as they were published): same input, same IRIs."""
+def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> None:
+    """Replace the graph's blank nodes by IRIs named after their owner and content (derived types
+    included, so IRIs stay as they were published): same input, same IRIs."""
     names: dict[BNode, URIRef] = {}
 
     def name(node: BNode) -> URIRef:
         if node not in names:
-            owner, predicate = next(iter(sorted(data.subject_predicates(node), key=str)))
+            owner, predicate = next(iter(sorted(graph.subject_predicates(node), key=str)))
             owner_iri = name(owner) if isinstance(owner, BNode) else owner
-            described = list(data.predicate_objects(node)) + ([(RDF.type, types[node])] if node in types else [])
+            described = list(graph.predicate_objects(node)) + ([(RDF.type, types[node])] if node in types else [])
             content = "\n".join(sorted(f"{p} {o.n3()}" for p, o in described))
             digest = hashlib.sha1(f"{predicate}\n{content}".encode()).hexdigest()[:10]
             local = str(predicate).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
             names[node] = URIRef(f"{str(owner_iri).split('#')[0]}#{local}-{digest}")
         return names[node]
 
-    result = Graph()
-    for prefix, namespace in data.namespaces():
-        result.bind(prefix, namespace, replace=True)
-    result.addN((name(s) if isinstance(s, BNode) else s, p, name(o) if isinstance(o, BNode) else o, result)
-                for s, p, o in data)
-    result.addN((s, p, o, result) for s, p, o in vocabulary)
-    result.addN((name(node) if isinstance(node, BNode) else node, RDF.type, cls, result) for node, cls in types.items())
-    return result
+    blank = {node for node in graph.subjects() if isinstance(node, BNode)}
+    blank.update(node for node in graph.objects() if isinstance(node, BNode))
+    for node in blank:  # every name first, while the graph still holds the blank nodes they are read from
+        name(node)
+    touched = {triple for node in blank for triple in (*graph.triples((node, None, None)), *graph.triples((None, None, node)))}
+    for triple in touched:
+        graph.remove(triple)
+    graph.addN((names.get(s, s), p, names.get(o, o), graph) for s, p, o in touched)
+    graph.addN((names.get(node, node), RDF.type, cls, graph) for node, cls in types.items())
 
 
 def publication_graph(sources: Sources, tw: Namespace, base_iri: str) -> tuple[Graph, Analysis]:
     """The data with everything derived from it: the twinning shortcut, each Wikidata link's state
     (and tw:wikidataItem for confirmed ones only), and the comparison with P190. The analysis reads
-    the graph before anything derived is added to it."""
-    citations = {citation: tw.Citation for citation in sources.data.objects(None, tw.citation)}
-    graph = skolemised(sources.data, sources.vocabulary, citations)
+    the graph before anything derived is added to it. The data graph itself becomes the publication
+    graph: a copy would double the memory of a large build."""
+    graph = sources.data
+    skolemise(graph, {citation: tw.Citation for citation in graph.objects(None, tw.citation)})
+    graph.addN((s, p, o, graph) for s, p, o in sources.vocabulary)
     analysis = Analysis(graph, tw)
     derived = twinned_with(graph, tw) + list(analysis.link_graph(base_iri)) + list(analysis.comparison_graph(base_iri))
     graph.addN((s, p, o, graph) for s, p, o in derived)

@@ -17,12 +17,13 @@ from typing import Iterable
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
+RDF_TYPE = RDF.type  # rdflib looks namespace attributes up on every access: too slow per triple
 ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 # A local name that is safe in any Turtle reader as the part after "prefix:".
 SAFE_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=None)  # bounded, it would evict and recompute once a dump holds over a million terms
 def ntriples_term(term) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
@@ -92,7 +93,7 @@ def turtle_of_sorted(ordered: list[tuple], prefixes: Prefixes) -> bytes:
             line = [prefixes.term(s, used)]
         if p != predicate:
             line.append((" ;\n    " if predicate is not None else " ")
-                        + ("a" if p == RDF.type else prefixes.term(p, used)) + " " + prefixes.term(o, used))
+                        + ("a" if p == RDF_TYPE else prefixes.term(p, used)) + " " + prefixes.term(o, used))
             predicate = p
         else:
             line.append(" ,\n        " + prefixes.term(o, used))
@@ -120,11 +121,12 @@ def jsonld_of_sorted(ordered: list[tuple]) -> bytes:
     nodes: dict = {}
     for s, p, o in ordered:
         node = nodes.setdefault(s, {"@id": str(s)})
-        if p == RDF.type:
+        if p == RDF_TYPE:
             node.setdefault("@type", []).append(str(o))
         else:
             node.setdefault(str(p), []).append(jsonld_value(o))
-    return (json.dumps({"@graph": list(nodes.values())}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    lines = ",\n".join(json.dumps(node, ensure_ascii=False) for node in nodes.values())  # one node per line
+    return ('{"@graph": [\n' + lines + "\n]}\n").encode("utf-8")
 
 
 def gzipped(content: bytes) -> bytes:

@@ -90,8 +90,13 @@ def test_an_error_in_an_edited_commune_is_caught_and_stays_caught(corpus):
     assert tree(output) == before
 
 
-def test_no_cache_redoes_everything():
-    result = subprocess.run([sys.executable, "-m", "twinning.cli", "--project", str(ROOT), "validate", "--no-cache"],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "validate: 1 of 1 shards validated, 0 unchanged" in result.stdout
+def test_no_cache_redoes_everything(project_copy):
+    def validate(*options: str) -> str:
+        result = subprocess.run([sys.executable, "-m", "twinning.cli", "--project", str(project_copy), "validate",
+                                 *options], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert "1 of 1 shards validated, 0 unchanged" in validate()
+    assert "0 of 1 shards validated, 1 unchanged" in validate()
+    assert "1 of 1 shards validated, 0 unchanged" in validate("--no-cache")

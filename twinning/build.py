@@ -26,8 +26,8 @@ from .validate import SH
 
 PAGES_PER_CHUNK = 500
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
-PAGE_EXTENSIONS = ("html", "ttl", "nt", "jsonld")
 MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
+PAGE_EXTENSIONS = ("html", *MEDIA_TYPES)  # a resource's page and its documents
 DCAT_AP_SHAPES = ("shapes.ttl", "shapes_recommended.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")
 
 
@@ -140,8 +140,7 @@ def write_resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path,
             subjects = site.documents[path]
             ordered = dumps.sorted_triples(t for subject in subjects for t in site.graph.triples((subject, None, None)))
             ntriples = writers["nt"](ordered)
-            fingerprint = hashlib.sha256(ntriples + site.linked_views(path, subjects).encode("utf-8")).hexdigest()
-            fingerprints[path] = fingerprint
+            fingerprints[path] = fingerprint = reuse.fingerprint(ntriples, site.linked_views(path, subjects))
             if reuse.link(path, fingerprint, folder):
                 reused += 1
                 continue
@@ -166,14 +165,17 @@ def write_resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path,
 @dataclass
 class PageReuse:
     """The previous publication and its pages' fingerprints. A fingerprint covers the page's triples and
-    what it shows of its neighbours; the rest it depends on (code, templates, vocabulary, prefixes) is
-    folded into `context`, so a change there renders every page again."""
+    what it shows of its neighbours, and the rest it depends on (code, templates, vocabulary, prefixes)
+    through `context`, so a change there renders every page again."""
     previous: Path
     fingerprints: dict[str, str]
     context: str
 
+    def fingerprint(self, ntriples: bytes, linked_views: str) -> str:
+        return hashlib.sha256(self.context.encode("ascii") + ntriples + linked_views.encode("utf-8")).hexdigest()
+
     def link(self, path: str, fingerprint: str, folder: Path) -> bool:
-        if self.fingerprints.get(path) != digest_of(self.context, fingerprint):
+        if self.fingerprints.get(path) != fingerprint:
             return False
         linked = []
         try:
@@ -185,9 +187,6 @@ class PageReuse:
                 target.unlink()
             return False
         return True
-
-    def recorded(self, fingerprints: dict[str, str]) -> dict[str, str]:
-        return {path: digest_of(self.context, fingerprint) for path, fingerprint in sorted(fingerprints.items())}
 
 
 def write_sitemaps(folder: Path, base: str, pages: list[str]) -> int:
@@ -249,7 +248,8 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
                        for d in graph.objects(None, prop))
         release = catalog.Release(base, release_date, years[0] if years else None, years[-1] if years else None)
         labels = sorted(site.label(c) for c in graph.subjects(RDF.type, tw.Commune))
-        catalogue = catalog.catalogue(release, published, labels, URIRef(base + "ontology"))
+        files = {relative: catalog.PublishedFile.of(path) for relative, path in sorted(published.items())}
+        catalogue = catalog.catalogue(release, files, labels, URIRef(base + "ontology"))
         violations, dcat_warnings = dcat_ap_report(catalogue, settings.shapes_dir)
         if violations:
             raise StageFailed([Problem("catalog.ttl", "-", "dcat-ap", v) for v in violations])
@@ -264,13 +264,12 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
     with progress.stage("pages", f"{len(site.documents)} resources"):
         context = digest_of(code_digest(), sources.schema_digest(), base, repr(prefixes.namespaces))
         reuse = PageReuse(settings.output_dir, previous_fingerprints, context)
-        fingerprints = reuse.recorded(write_resource_documents(site, prefixes, folder, reuse, progress))
+        fingerprints = write_resource_documents(site, prefixes, folder, reuse, progress)
     with progress.stage("site", "index pages, archived sources, sitemap"):
         counts = {"partnerships": len(set(graph.subjects(RDF.type, tw.Partnership))),
                   "activities": len(set(graph.subjects(RDF.type, tw.Activity))),
                   "figures": len(set(graph.subjects(RDF.type, tw.StatedFigure)))}
-        file_rows = [{"path": p, "size": f.stat().st_size, "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
-                     for p, f in sorted(published.items())]
+        file_rows = [{"path": relative, "size": file.size, "sha256": file.sha256} for relative, file in files.items()]
         examples = sparql.example_queries(settings.queries_dir)
         for example in examples:  # the research questions travel with the data, with their expected answers
             for path in (example.path, example.expected_csv):

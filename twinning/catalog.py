@@ -82,13 +82,24 @@ def add_external_concepts(graph: Graph) -> None:
         graph.add((URIRef(scheme), DCTERMS.title, Literal(title, lang="en")))
 
 
-def add_distribution(graph: Graph, release: Release, dataset: URIRef, path: Path, relative: str) -> None:
+@dataclass(frozen=True)
+class PublishedFile:
+    """Size and checksum, read once per file: the catalogue and the downloads page both show them."""
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, path: Path) -> "PublishedFile":
+        content = path.read_bytes()
+        return cls(len(content), hashlib.sha256(content).hexdigest())
+
+
+def add_distribution(graph: Graph, release: Release, dataset: URIRef, file: PublishedFile, relative: str) -> None:
     """One file: where to download it, its type, size and checksum."""
     name = relative.removesuffix(".gz")
     kind = FILE_KINDS[name.rsplit(".", 1)[-1]]
     url = URIRef(release.base_iri + relative)
     distribution = URIRef(f"{release.base_iri}catalog#{relative.replace('/', '-').replace('.', '-')}")
-    content = path.read_bytes()
     checksum = URIRef(f"{distribution}-sha256")
     graph.add((dataset, DCAT.distribution, distribution))
     for p, o in [
@@ -98,7 +109,7 @@ def add_distribution(graph: Graph, release: Release, dataset: URIRef, path: Path
         (DCAT.downloadURL, url), (DCAT.accessURL, url),
         (DCAT.mediaType, URIRef(IANA + kind.media_type)),
         (DCTERMS.format, URIRef(EU + "file-type/" + kind.file_type)),
-        (DCAT.byteSize, Literal(len(content), datatype=XSD.nonNegativeInteger)),
+        (DCAT.byteSize, Literal(file.size, datatype=XSD.nonNegativeInteger)),
         (DCTERMS.license, LICENCE),
         (DCATAP.availability, URIRef(EU + "planned-availability/STABLE")),
         (DCTERMS.issued, Literal(release.date, datatype=XSD.date)),
@@ -112,10 +123,10 @@ def add_distribution(graph: Graph, release: Release, dataset: URIRef, path: Path
     graph.add((checksum, RDF.type, SPDX.Checksum))
     graph.add((checksum, SPDX.algorithm, SHA256))
     graph.add((SHA256, RDF.type, SPDX.ChecksumAlgorithm))
-    graph.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(content).hexdigest(), datatype=XSD.hexBinary)))
+    graph.add((checksum, SPDX.checksumValue, Literal(file.sha256, datatype=XSD.hexBinary)))
 
 
-def catalogue(release: Release, files: dict[str, Path], communes: list[str], ontology: URIRef) -> Graph:
+def catalogue(release: Release, files: dict[str, PublishedFile], communes: list[str], ontology: URIRef) -> Graph:
     base = release.base_iri
     graph = Graph()
     for prefix, namespace in [("dcat", DCAT), ("dcterms", DCTERMS), ("dcatap", DCATAP), ("spdx", SPDX),
@@ -186,8 +197,8 @@ def catalogue(release: Release, files: dict[str, Path], communes: list[str], ont
                              ("données liées", "linked data")]:
         graph.add((dataset, DCAT.keyword, Literal(word_fr, lang="fr")))
         graph.add((dataset, DCAT.keyword, Literal(word_en, lang="en")))
-    for relative, path in sorted(files.items()):
-        add_distribution(graph, release, dataset, path, relative)
+    for relative, file in sorted(files.items()):
+        add_distribution(graph, release, dataset, file, relative)
     return graph
 
 

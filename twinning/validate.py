@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from importlib import resources
 
 import pyshacl
@@ -91,10 +92,7 @@ def validate(sources: Sources, progress: Progress | None = None, cache: ResultCa
 def file_shards(sources: Sources) -> list[list[str]]:
     """Files in shards of a few thousand resources. A file's shard depends on its name only, so that a
     change to one commune changes one shard; their number doubles as the data grows."""
-    sizes: dict[str, int] = {}
-    for subject, file in sources.origin.items():
-        if file.startswith("data/"):
-            sizes[file] = sizes.get(file, 0) + 1
+    sizes = Counter(file for file in sources.origin.values() if file.startswith("data/"))
     count = 1
     while count * SUBJECTS_PER_SHARD < sum(sizes.values()):
         count *= 2

@@ -121,7 +121,7 @@ def repeated_definitions(content: bytes, label: str) -> list[Problem]:
 def load(settings: Settings) -> Sources:
     """Parse every file; raise StageFailed with all the syntax problems found, not just the first."""
     problems: list[Problem] = []
-    graphs = {"data": Graph(), "vocabulary": Graph(), "shapes": Graph()}
+    graphs = {"data": Graph(store="SimpleMemory"), "vocabulary": Graph(), "shapes": Graph()}
     origin: dict = {}
     also_described_in: dict = {}
     digests: dict[str, str] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import re
 from html.parser import HTMLParser
@@ -13,6 +14,7 @@ from rdflib import Graph
 
 from conftest import ROOT, build, edit
 from twinning import build as build_stage
+from twinning import dumps
 
 # What the official shapes report and why it is not fixed (README, "DCAT-AP conformance"):
 # bbox and centroid of France would have to be invented; the project is not an EU corporate body.
@@ -38,6 +40,21 @@ def test_dumps_parse_and_agree(built):
     assert len(turtle) == len(ntriples) == len(jsonld) > 3000
     twinned = list(turtle.query("SELECT (COUNT(*) AS ?n) WHERE { ?a <https://example.org/twinning/ontology/twinnedWith> ?b }"))
     assert int(twinned[0][0]) == 2 * 35  # 35 bilateral partnerships, both directions; the 3-party one excluded
+
+
+def test_streamed_dumps_equal_the_whole_text_writers_and_their_gzip(built, tmp_path, monkeypatch):
+    """A dump is written a subject at a time, in batches compressed on a thread; with batches of a few
+    hundred characters the seed crosses hundreds of batch boundaries, and must not show it."""
+    graph = Graph().parse(built / "downloads" / "twinning.ttl", format="turtle")
+    prefixes = dumps.Prefixes(graph)
+    monkeypatch.setattr(dumps.CompressedCopy, "BATCH", 500)
+    dumps.write_dump(graph, tmp_path, "streamed", prefixes)
+    ordered = dumps.sorted_triples(graph)
+    for extension, whole_text in dumps.writers(prefixes).items():
+        plain = (tmp_path / f"streamed.{extension}").read_bytes()
+        assert plain == whole_text(ordered)
+        assert gzip.decompress((tmp_path / f"streamed.{extension}.gz").read_bytes()) == plain
+    assert (tmp_path / "streamed.nt").read_bytes() == (built / "downloads" / "twinning.nt").read_bytes()
 
 
 def test_catalogue_passes_dcat_ap_3(built):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import posixpath
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import pyshacl
 from rdflib import RDF, Graph, URIRef
@@ -108,21 +110,20 @@ def publish(sources: Sources, warnings: list[Problem], settings: Settings, relea
         raise
 
 
-def commune_parts(graph: Graph, sources: Sources, tw) -> dict[str, list]:
-    """Each commune file's resources (and their fragments) as published, for the per-commune dumps."""
+def commune_parts(graph: Graph, sources: Sources, tw) -> Iterator[tuple[str, list]]:
+    """Each commune file's resources (and their fragments) as published, for the per-commune dumps; one
+    file's triples at a time."""
     commune_file_of = {s: f for s, f in sources.origin.items()
                        if isinstance(s, URIRef) and f.count("/") == 1 and f != "data/partners.ttl"}
-    file_of_subject: dict = {}
-    parts: dict[str, list] = {}
-    for triple in graph:
-        subject = triple[0]
-        if subject not in file_of_subject:
-            file_of_subject[subject] = commune_file_of.get(URIRef(str(subject).split("#")[0]))
-        file = file_of_subject[subject]
+    subjects_of: dict[str, list] = {}
+    for subject in set(graph.subjects()):
+        file = commune_file_of.get(URIRef(str(subject).split("#")[0]))
         if file is not None:
-            parts.setdefault(file, []).append(triple)
-    return {Path(file).stem: triples for file, triples in sorted(parts.items())
-            if any(p == RDF.type and o == tw.Partnership for _, p, o in triples)}
+            subjects_of.setdefault(file, []).append(subject)
+    for file, subjects in sorted(subjects_of.items()):
+        triples = [triple for subject in subjects for triple in graph.triples((subject, None, None))]
+        if any(p == RDF.type and o == tw.Partnership for _, p, o in triples):
+            yield Path(file).stem, triples
 
 
 def write_resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path, reuse: PageReuse,
@@ -140,14 +141,15 @@ def write_resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path,
             subjects = site.documents[path]
             ordered = dumps.sorted_triples(t for subject in subjects for t in site.graph.triples((subject, None, None)))
             ntriples = writers["nt"](ordered)
-            fingerprints[path] = fingerprint = reuse.fingerprint(ntriples, site.linked_views(path, subjects))
+            view = site.resource_view(path, subjects)
+            fingerprints[path] = fingerprint = reuse.fingerprint(ntriples, view)
             if reuse.link(path, fingerprint, folder):
                 reused += 1
                 continue
             write(folder / f"{path}.nt", ntriples)
             write(folder / f"{path}.ttl", writers["ttl"](ordered))
             write(folder / f"{path}.jsonld", writers["jsonld"](ordered))
-            write(folder / f"{path}.html", site.resource_page(path, subjects))
+            write(folder / f"{path}.html", site.resource_page(path, view))
         return fingerprints, reused
 
     for folder_path in sorted({posixpath.dirname(p) for p in paths}):
@@ -165,14 +167,15 @@ def write_resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path,
 @dataclass
 class PageReuse:
     """The previous publication and its pages' fingerprints. A fingerprint covers the page's triples and
-    what it shows of its neighbours, and the rest it depends on (code, templates, vocabulary, prefixes)
-    through `context`, so a change there renders every page again."""
+    everything its HTML shows (its neighbours' labels and links among them), and the rest it depends on
+    (code, templates, vocabulary, prefixes) through `context`, so a change there renders every page again."""
     previous: Path
     fingerprints: dict[str, str]
     context: str
 
-    def fingerprint(self, ntriples: bytes, linked_views: str) -> str:
-        return hashlib.sha256(self.context.encode("ascii") + ntriples + linked_views.encode("utf-8")).hexdigest()
+    def fingerprint(self, ntriples: bytes, view: dict) -> str:
+        shown = json.dumps(view, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(self.context.encode("ascii") + ntriples + shown).hexdigest()
 
     def link(self, path: str, fingerprint: str, folder: Path) -> bool:
         if self.fingerprints.get(path) != fingerprint:
@@ -228,7 +231,7 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
         write(downloads / "ontology.ttl", dumps.pretty_turtle(vocabulary))
         write(downloads / "shapes.ttl", dumps.pretty_turtle(sources.shapes))
         published["downloads/ontology.ttl"] = downloads / "ontology.ttl"
-        for stem, triples in commune_parts(graph, sources, tw).items():
+        for stem, triples in commune_parts(graph, sources, tw):
             write(downloads / f"{stem}.ttl", dumps.turtle(triples, prefixes))
             published[f"downloads/{stem}.ttl"] = downloads / f"{stem}.ttl"
     with progress.stage("csv"):

@@ -90,8 +90,8 @@ class PublishedFile:
 
     @classmethod
     def of(cls, path: Path) -> "PublishedFile":
-        content = path.read_bytes()
-        return cls(len(content), hashlib.sha256(content).hexdigest())
+        with path.open("rb") as file:  # in blocks: a dump can be larger than the memory left
+            return cls(path.stat().st_size, hashlib.file_digest(file, "sha256").hexdigest())
 
 
 def add_distribution(graph: Graph, release: Release, dataset: URIRef, file: PublishedFile, relative: str) -> None:

@@ -7,13 +7,14 @@ triples, these a small fraction of that (scripts/benchmark.py measures both).
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
+import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
@@ -23,7 +24,6 @@ ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 SAFE_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 
 
-@lru_cache(maxsize=None)  # bounded, it would evict and recompute once a dump holds over a million terms
 def ntriples_term(term) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
@@ -50,23 +50,32 @@ class Prefixes:
         return None
 
     def term(self, term, used: set) -> str:
-        if term not in self.cache:
-            iri = str(term.datatype) if isinstance(term, Literal) else str(term)
-            found = self.split(iri) if isinstance(term, URIRef) or getattr(term, "datatype", None) else None
-            text = ntriples_term(term)
-            if found is not None:
-                qname = f"{found[0]}:{iri[len(found[1]):]}"
-                text = text[: -len(iri) - 2] + qname if isinstance(term, Literal) else qname
-            self.cache[term] = (text, found)
-        text, found = self.cache[term]
-        if found is not None:
-            used.add(found)
-        return text
+        """prefix:local for an IRI, or for a literal's datatype, where a prefix fits; remembered per IRI
+        only, since literals rarely repeat."""
+        iri = term.datatype if isinstance(term, Literal) else term
+        if iri is None or isinstance(term, BNode):
+            return ntriples_term(term)
+        if iri not in self.cache:
+            found = self.split(str(iri))
+            self.cache[iri] = (None if found is None else f"{found[0]}:{str(iri)[len(found[1]):]}", found)
+        qname, found = self.cache[iri]
+        if found is None:
+            return ntriples_term(term)
+        used.add(found)
+        return qname if iri is term else ntriples_term(term)[: -len(iri) - 2] + qname
+
+
+def triple_key(triple: tuple) -> tuple[str, str, str]:
+    """The one order every writer follows: by the N-Triples form of subject, predicate, object."""
+    return ntriples_term(triple[0]), ntriples_term(triple[1]), ntriples_term(triple[2])
 
 
 def sorted_triples(triples: Iterable[tuple]) -> list[tuple]:
-    """The one order every writer follows: by the N-Triples form of subject, predicate, object."""
-    return sorted(set(triples), key=lambda t: (ntriples_term(t[0]), ntriples_term(t[1]), ntriples_term(t[2])))
+    return sorted(set(triples), key=triple_key)
+
+
+def subject_blocks(ordered: Iterable[tuple]) -> Iterator[list[tuple]]:
+    return (list(block) for _, block in groupby(ordered, key=itemgetter(0)))
 
 
 def turtle(triples: Iterable[tuple], prefixes: Prefixes) -> bytes:
@@ -77,30 +86,25 @@ def jsonld(triples: Iterable[tuple]) -> bytes:
     return jsonld_of_sorted(sorted_triples(triples))
 
 
-def ntriples_of_sorted(ordered: list[tuple]) -> bytes:
-    return "".join(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n" for s, p, o in ordered).encode("utf-8")
+def ntriples_block(block: list[tuple]) -> str:
+    return "".join(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n" for s, p, o in block)
 
 
-def turtle_of_sorted(ordered: list[tuple], prefixes: Prefixes) -> bytes:
-    """Subjects in order, rdf:type first, then predicates and objects in order; one block per subject."""
-    used: set = set()
-    blocks, subject, predicate, line = [], None, None, []
-    for s, p, o in ordered:
-        if s != subject:
-            if line:
-                blocks.append("".join(line) + " .\n")
-            subject, predicate = s, None
-            line = [prefixes.term(s, used)]
+def turtle_block(block: list[tuple], prefixes: Prefixes, used: set) -> str:
+    """One subject: rdf:type first (it sorts first), then predicates and objects in order."""
+    parts, predicate = [prefixes.term(block[0][0], used)], None
+    for _, p, o in block:
         if p != predicate:
-            line.append((" ;\n    " if predicate is not None else " ")
-                        + ("a" if p == RDF_TYPE else prefixes.term(p, used)) + " " + prefixes.term(o, used))
+            parts.append((" ;\n    " if predicate is not None else " ")
+                         + ("a" if p == RDF_TYPE else prefixes.term(p, used)) + " " + prefixes.term(o, used))
             predicate = p
         else:
-            line.append(" ,\n        " + prefixes.term(o, used))
-    if line:
-        blocks.append("".join(line) + " .\n")
-    header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(used))
-    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
+            parts.append(" ,\n        " + prefixes.term(o, used))
+    return "".join(parts) + " .\n"
+
+
+def turtle_header(used: set) -> str:
+    return "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(used)) + "\n"
 
 
 def jsonld_value(term) -> dict:
@@ -116,22 +120,33 @@ def jsonld_value(term) -> dict:
     return value
 
 
-def jsonld_of_sorted(ordered: list[tuple]) -> bytes:
-    """Expanded JSON-LD, sorted, so that any JSON-LD processor reads it and two builds compare equal."""
-    nodes: dict = {}
-    for s, p, o in ordered:
-        node = nodes.setdefault(s, {"@id": str(s)})
+def jsonld_node(block: list[tuple]) -> str:
+    """One subject as one line of expanded JSON-LD (the C encoder: no indent)."""
+    node: dict = {"@id": str(block[0][0])}
+    for _, p, o in block:
         if p == RDF_TYPE:
             node.setdefault("@type", []).append(str(o))
         else:
             node.setdefault(str(p), []).append(jsonld_value(o))
-    lines = ",\n".join(json.dumps(node, ensure_ascii=False) for node in nodes.values())  # one node per line
-    return ('{"@graph": [\n' + lines + "\n]}\n").encode("utf-8")
+    return json.dumps(node, ensure_ascii=False)
 
 
-def gzipped(content: bytes) -> bytes:
-    """No file name and a zero timestamp in the header keep the archive reproducible."""
-    return gzip.compress(content, compresslevel=6, mtime=0)
+JSONLD_OPEN, JSONLD_CLOSE = '{"@graph": [\n', "\n]}\n"
+
+
+def ntriples_of_sorted(ordered: list[tuple]) -> bytes:
+    return ntriples_block(ordered).encode("utf-8")
+
+
+def turtle_of_sorted(ordered: list[tuple], prefixes: Prefixes) -> bytes:
+    used: set = set()
+    body = "\n".join(turtle_block(block, prefixes, used) for block in subject_blocks(ordered))
+    return (turtle_header(used) + body).encode("utf-8")
+
+
+def jsonld_of_sorted(ordered: list[tuple]) -> bytes:
+    """Expanded JSON-LD, sorted, so that any JSON-LD processor reads it and two builds compare equal."""
+    return (JSONLD_OPEN + ",\n".join(jsonld_node(block) for block in subject_blocks(ordered)) + JSONLD_CLOSE).encode("utf-8")
 
 
 def writers(prefixes: Prefixes) -> dict:
@@ -140,22 +155,68 @@ def writers(prefixes: Prefixes) -> dict:
             "jsonld": jsonld_of_sorted}
 
 
+class CompressedCopy:
+    """A file and its gzip, written as text arrives: batches are compressed in a thread (zlib lets go of
+    the GIL) while the next is produced, so memory holds a batch or two, never the dump. Level 6 and no
+    name or timestamp in the header, as gzip.compress(mtime=0) writes them: same input, same bytes."""
+    BATCH = 1 << 22
+
+    def __init__(self, path: Path):
+        self.paths = [path, path.with_name(path.name + ".gz")]
+        self.plain, self.packed = open(self.paths[0], "wb"), open(self.paths[1], "wb")
+        self.compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+        self.thread = ThreadPoolExecutor(max_workers=1)
+        self.pending: Future | None = None
+        self.batch: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        self.batch.append(text)
+        self.size += len(text)
+        if self.size >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        data = "".join(self.batch).encode("utf-8")
+        self.batch, self.size = [], 0
+        self.plain.write(data)
+        if self.pending is not None:
+            self.pending.result()
+        self.pending = self.thread.submit(lambda: self.packed.write(self.compressor.compress(data)))
+
+    def close(self) -> list[Path]:
+        self.flush()
+        self.pending.result()
+        self.packed.write(self.compressor.flush())
+        self.thread.shutdown()
+        self.plain.close()
+        self.packed.close()
+        return self.paths
+
+
+def write_dump(graph: Graph, folder: Path, stem: str, prefixes: Prefixes) -> list[Path]:
+    """The whole graph in each format, and a gzip of each, in one pass over its subjects in order: the
+    memory of a subject's triples, not of the graph's text. A first pass finds the subjects and the
+    prefixes that Turtle's header must declare."""
+    subjects, used = set(), set()
+    for s, p, o in graph:
+        subjects.add(s)
+        for term in (s, o) if p == RDF_TYPE else (s, p, o):
+            prefixes.term(term, used)
+    files = {extension: CompressedCopy(folder / f"{stem}.{extension}") for extension in ("ttl", "nt", "jsonld")}
+    files["ttl"].write(turtle_header(used))
+    files["jsonld"].write(JSONLD_OPEN)
+    for index, subject in enumerate(sorted(subjects, key=ntriples_term)):
+        block = sorted(graph.triples((subject, None, None)), key=triple_key)
+        files["ttl"].write(("\n" if index else "") + turtle_block(block, prefixes, used))
+        files["nt"].write(ntriples_block(block))
+        files["jsonld"].write((",\n" if index else "") + jsonld_node(block))
+    files["jsonld"].write(JSONLD_CLOSE)
+    return [path for file in files.values() for path in file.close()]
+
+
 def pretty_turtle(graph: Graph) -> bytes:
     """rdflib's serialiser, for the small graphs with blank nodes (shapes, ontology, catalogue): it nests
     them as [ … ], which is what people read, and is deterministic where blank-node labels are not."""
     return graph.serialize(format="turtle", encoding="utf-8")
 
-
-def write_dump(graph: Graph, folder: Path, stem: str, prefixes: Prefixes) -> list[Path]:
-    """The whole graph in each format, sorted once for all three, and a gzip of each; compression runs in
-    threads (zlib lets go of the GIL)."""
-    ordered = sorted_triples(graph)
-    written = []
-    with ThreadPoolExecutor(max_workers=3) as compressors:
-        for extension, serialise in writers(prefixes).items():
-            content = serialise(ordered)
-            path, compressed = folder / f"{stem}.{extension}", folder / f"{stem}.{extension}.gz"
-            path.write_bytes(content)
-            compressors.submit(lambda target, data: target.write_bytes(gzipped(data)), compressed, content)
-            written += [path, compressed]
-    return written

@@ -40,6 +40,7 @@ class Site:
     tw: Namespace
     env: Environment = field(default_factory=environment)
     labels: dict = field(default_factory=dict, init=False, repr=False)  # (node, language) -> label
+    link_targets: dict = field(default_factory=dict, init=False, repr=False)  # IRI -> (page file, fragment)
 
     def document_path(self, iri) -> str | None:
         """`…/partner/la-lisa#wikidata` lives on the page `partner/la-lisa`; the base itself is `index`."""
@@ -50,11 +51,18 @@ class Site:
 
     def href(self, iri, from_path: str) -> str:
         """Relative link to our own page; IRIs without a page (a version IRI, a namespace) stay absolute."""
-        target = self.document_path(iri)
-        if target is None or target not in self.documents:
+        target = self.link_target(iri)
+        if target is None:
             return str(iri)
-        fragment = "#" + str(iri).split("#", 1)[1] if "#" in str(iri) else ""
-        return relative_path(target + ".html", posixpath.dirname(from_path)) + fragment
+        return relative_path(target[0], posixpath.dirname(from_path)) + target[1]
+
+    def link_target(self, iri) -> tuple[str, str] | None:
+        """(page file, fragment) of the IRI's page, if we publish one: asked for every mention, found once."""
+        if iri not in self.link_targets:
+            text, target = str(iri), self.document_path(iri)
+            self.link_targets[iri] = (None if target is None or target not in self.documents
+                                      else (target + ".html", "#" + text.split("#", 1)[1] if "#" in text else ""))
+        return self.link_targets[iri]
 
     def label(self, node, language: str = "fr") -> str:
         """Asked tens of times per page for the same few nodes (kinds, partners): looked up once each."""
@@ -80,13 +88,13 @@ class Site:
         return {"text": self.label(value), "href": self.href(value, from_path), "iri": str(value)}
 
     def description(self, node, from_path: str) -> list[dict]:
-        rows = []
-        for predicate in sorted(set(self.graph.predicates(node)), key=str):
-            values = sorted(self.graph.objects(node, predicate), key=lambda v: (str(v), v.n3()))
-            rows.append({"property": self.label(predicate), "property_iri": str(predicate),
-                         "property_href": self.href(predicate, from_path),
-                         "values": [self.value_view(v, from_path) for v in values]})
-        return rows
+        values_of = defaultdict(list)
+        for predicate, value in self.graph.predicate_objects(node):
+            values_of[predicate].append(value)
+        return [{"property": self.label(predicate), "property_iri": str(predicate),
+                 "property_href": self.href(predicate, from_path),
+                 "values": [self.value_view(v, from_path) for v in sorted(values, key=lambda v: (str(v), v.n3()))]}
+                for predicate, values in sorted(values_of.items(), key=lambda item: str(item[0]))]
 
     def citations(self, node, from_path: str) -> list[dict]:
         found = []
@@ -110,21 +118,9 @@ class Site:
         main = URIRef(self.base_iri + ("" if path == "index" else path))
         return main if (main, None, None) in self.graph else min(subjects, key=str)
 
-    def linked_views(self, path: str, subjects: list) -> str:
-        """What a page shows beyond its own triples: the labels and links of what it points to and of what
-        points to it. With those triples (and the vocabulary and code), this decides the page."""
-        from_path = path + ".html"
-        views = set()
-        for subject in subjects:
-            for predicate, value in self.graph.predicate_objects(subject):
-                views.add(f"{predicate}\t{self.label(predicate)}")
-                if not isinstance(value, Literal):
-                    views.add(f"{value}\t{self.label(value)}\t{self.label(value, 'en')}\t{self.href(value, from_path)}")
-        for subject, predicate in self.graph.subject_predicates(self.main_subject(path, subjects)):
-            views.add(f"{subject}\t{predicate}\t{self.label(subject)}\t{self.href(subject, from_path)}\t{self.label(predicate)}")
-        return "\n".join(sorted(views))
-
-    def resource_page(self, path: str, subjects: list) -> str:
+    def resource_view(self, path: str, subjects: list) -> dict:
+        """Everything a resource page shows, its neighbours' labels and links included: with the template,
+        this decides the page, so it also decides whether an earlier rendering can be kept."""
         main = self.main_subject(path, subjects)
         sections = [{"iri": str(s), "anchor": str(s).split("#", 1)[1] if "#" in str(s) else None,
                      "label": self.label(s), "rows": self.description(s, path + ".html"),
@@ -133,9 +129,12 @@ class Site:
         incoming = sorted({(self.label(s), self.href(s, path + ".html"), self.label(p))
                            for s, p in self.graph.subject_predicates(main)
                            if isinstance(s, URIRef) and self.document_path(s) != path})
-        return self.render("resource.html", path, title=self.label(main), title_en=self.label(main, "en"),
-                           iri=str(main), sections=sections, incoming=incoming, json_ld=self.schema_org(main),
-                           types=[self.label(t) for t in sorted(self.graph.objects(main, RDF.type), key=str)])
+        return {"title": self.label(main), "title_en": self.label(main, "en"), "iri": str(main),
+                "sections": sections, "incoming": incoming, "json_ld": self.schema_org(main),
+                "types": [self.label(t) for t in sorted(self.graph.objects(main, RDF.type), key=str)]}
+
+    def resource_page(self, path: str, view: dict) -> str:
+        return self.render("resource.html", path, **view)
 
     def render(self, template: str, path: str, **context) -> str:
         root = posixpath.relpath(".", posixpath.dirname(path) or ".")

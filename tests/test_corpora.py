@@ -87,13 +87,19 @@ def test_the_generator_is_seeded_and_its_corpus_validates(tmp_path):
 
 
 def test_shards_report_what_one_pass_reports(tmp_path, monkeypatch):
-    """Splitting the validation must neither lose a problem nor invent one."""
+    """Splitting the validation must neither lose a problem nor invent one. A shard validates only the
+    focus nodes it owns: a broken partner is reported by the partners' shard, not by the communes'
+    shards that carry it; a citation that is a literal, or a partner, is reported by the shard that
+    owns the triple pointing at it; the vocabulary, which no shard owns, by every shard."""
     project = tmp_path / "corpus"
     generate(project, 200, 20, seed=3)
     first = sorted((project / "data").glob("commune-*.ttl"))[0]
     edit(first, "tw:kind kind:", "tw:kind kind:no-such-kind , kind:")
     partners = sorted((project / "data" / "partners").glob("*.ttl"))[0]
     edit(partners, 'tw:countryCode "', 'tw:countryCode "x')
+    partner = partners.read_text(encoding="utf-8").split("<partner/", 1)[1].split(">", 1)[0]
+    edit(first, "tw:citation [", f'tw:citation "une phrase", <partner/{partner}> , [')
+    edit(project / "ontology" / "schemes.ttl", '"jumelage"@fr , "twinning"@en', '"jumelage"@fr')
     sources = load(load_settings(project))
     monkeypatch.setattr(validate_stage, "SUBJECTS_PER_SHARD", 10**9)
     assert len(validate_stage.file_shards(sources)) == 1
@@ -104,3 +110,6 @@ def test_shards_report_what_one_pass_reports(tmp_path, monkeypatch):
     assert sharded == one_pass
     rules = {p.rule for p in sharded if p.severity == "error"}
     assert "shacl tw:kind MaxCount" in rules and "shacl tw:countryCode Pattern" in rules
+    quoteless = {p.resource for p in sharded if p.message.startswith("A citation needs exactly one quote")}
+    assert {"une phrase", f"https://example.org/twinning/partner/{partner}"} <= quoteless
+    assert any(p.resource.endswith("concept/kind/twinning") and "skos:prefLabel" in p.rule for p in sharded)

@@ -146,10 +146,12 @@ def write_resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path,
             if reuse.link(path, fingerprint, folder):
                 reused += 1
                 continue
-            write(folder / f"{path}.nt", ntriples)
-            write(folder / f"{path}.ttl", writers["ttl"](ordered))
-            write(folder / f"{path}.jsonld", writers["jsonld"](ordered))
-            write(folder / f"{path}.html", site.resource_page(path, view))
+            stem = f"{folder}/{path}"  # the folders exist already: no Path objects, no mkdir per file
+            for extension, content in (("nt", ntriples), ("ttl", writers["ttl"](ordered)),
+                                       ("jsonld", writers["jsonld"](ordered)),
+                                       ("html", site.resource_page(path, view).encode("utf-8"))):
+                with open(f"{stem}.{extension}", "wb") as file:
+                    file.write(content)
         return fingerprints, reused
 
     for folder_path in sorted({posixpath.dirname(p) for p in paths}):

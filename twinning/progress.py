@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ class Progress:
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty() if live is None else live
         self.seconds: dict[str, float] = {}
+        self.peak_mib: dict[str, float] = {}  # the process's peak memory so far, at the end of each stage
         self.notes: dict[str, str] = {}  # what a stage reused or skipped, for the closing report
         self.last_count = 0.0
 
@@ -23,6 +25,7 @@ class Progress:
         yield
         elapsed = time.perf_counter() - started
         self.seconds[name] = self.seconds.get(name, 0.0) + elapsed
+        self.peak_mib[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.show(f"{name}{': ' + detail if detail else ''} ({elapsed:.1f} s)")
 
     def count(self, name: str, done: int, total: int) -> None:

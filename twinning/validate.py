@@ -8,7 +8,7 @@ from importlib import resources
 
 import pyshacl
 from pyshacl.entrypoints import meta_validate
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from .cache import ResultCache, code_digest, digest_of
 from .load import Sources, describe
@@ -19,6 +19,7 @@ from .progress import Progress
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SUBJECTS_PER_SHARD = 5_000
 SEVERITIES = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "warning"}
+TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
 def shacl_vocabulary() -> set[URIRef]:
@@ -66,8 +67,8 @@ def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: st
 def validate(sources: Sources, progress: Progress | None = None, cache: ResultCache | None = None) -> list[Problem]:
     """The shapes first; then the data in shards of whole files, validated on every core. A shard carries
     every resource its own resources point to (with the vocabulary), so sh:class and sh:node see what
-    they need; resources seen by two shards are reported once. A shard whose inputs are unchanged since
-    an earlier run takes that run's result from the cache."""
+    they need, but validates only the focus nodes it owns; a problem seen by two shards is reported
+    once. A shard whose inputs are unchanged since an earlier run takes that run's result from the cache."""
     progress = progress or Progress(live=False)
     cache = cache or ResultCache(None)
     rules = digest_of(code_digest(), sources.schema_digest())
@@ -76,9 +77,11 @@ def validate(sources: Sources, progress: Progress | None = None, cache: ResultCa
     if any(p.severity == "error" for p in problems):
         return problems
     shards = file_shards(sources)
+    in_data = {subject for subject in sources.origin
+               if any(file.startswith("data/") for file in sources.files_describing(subject))}
     found: set[Problem] = set()
     keys, validated = set(), 0
-    results = fork_map(lambda files: validate_shard(sources, files, rules, cache), shards)
+    results = fork_map(lambda files: validate_shard(sources, files, in_data, rules, cache), shards)
     for done, (key, shard_problems, fresh) in enumerate(results, 1):
         found.update(shard_problems)
         keys.add(key)
@@ -102,12 +105,14 @@ def file_shards(sources: Sources) -> list[list[str]]:
     return [shard for shard in shards if shard]
 
 
-def shard_closure(sources: Sources, files: list[str]) -> tuple[list[tuple], set]:
-    """The triples of the shard's resources and of every resource they point to, transitively."""
+def shard_closure(sources: Sources, files: list[str]) -> tuple[list[tuple], set, set]:
+    """The triples of the shard's own resources and of every resource they point to, transitively;
+    the subjects of both; the shard's own subjects."""
     data = sources.data
     chosen = set(files)
-    pending = [subject for subject, file in sources.origin.items() if file in chosen]
-    seen = set(pending)
+    own = {subject for subject, file in sources.origin.items() if file in chosen}
+    pending = list(own)
+    seen = set(own)
     triples = []
     while pending:
         subject = pending.pop()
@@ -117,25 +122,53 @@ def shard_closure(sources: Sources, files: list[str]) -> tuple[list[tuple], set]
             if not isinstance(value, Literal) and value not in seen and (value, None, None) in data:
                 seen.add(value)
                 pending.append(value)
-    return triples, seen
+    return triples, seen, own
 
 
-def validate_shard(sources: Sources, files: list[str], rules: str, cache: ResultCache) -> tuple[str, list[Problem], bool]:
-    """(key, problems, whether pySHACL ran). The key covers every file that describes a resource of the
-    closure, so a change anywhere the shapes could look is seen."""
-    triples, subjects = shard_closure(sources, files)
+def validate_shard(sources: Sources, files: list[str], in_data: set, rules: str,
+                   cache: ResultCache) -> tuple[str, list[Problem], bool]:
+    """(key, problems, whether pySHACL ran). The key covers the files the shard owns, and every file that
+    describes a resource of the closure, so a change anywhere the shapes could look is seen."""
+    triples, subjects, own = shard_closure(sources, files)
     inputs = {f"{file}={sources.digests[file]}" for subject in subjects for file in sources.files_describing(subject)}
-    key = digest_of(rules, *sorted(inputs))
-    problems, fresh = cache.problems("validation", key, lambda: run_pyshacl(sources, triples))
+    key = digest_of(rules, "owns", *files, "reads", *sorted(inputs))
+
+    def validates_here(subject) -> bool:  # its own resources, and what no data file describes (the vocabulary)
+        return subject in own or subject not in in_data
+    problems, fresh = cache.problems("validation", key, lambda: run_pyshacl(sources, triples, validates_here))
     return key, problems, fresh
 
 
-def run_pyshacl(sources: Sources, triples: list[tuple]) -> list[Problem]:
+def run_pyshacl(sources: Sources, triples: list[tuple], validates_here) -> list[Problem]:
     graph = Graph()
     graph.namespace_manager = sources.data.namespace_manager
     graph.addN((s, p, o, graph) for s, p, o in sources.vocabulary)
     graph.addN((s, p, o, graph) for s, p, o in triples)
-    shapes = Graph()  # pySHACL adds RDFS axioms to the shapes graph it is given; the published shapes stay ours
-    shapes.addN((s, p, o, shapes) for s, p, o in sources.shapes)
+    # a copy in any case: pySHACL adds RDFS axioms to the shapes graph it is given, and ours are published
+    shapes = targets_within(sources.shapes, graph, validates_here)
     _, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
     return results_as_problems(report, graph, sources.origin, "shacl")
+
+
+def targets_within(shapes: Graph, graph: Graph, validates_here) -> Graph:
+    """A copy of the shapes whose target declarations are replaced by the focus nodes they select in
+    `graph` (SHACL 2.1.3) through a triple whose subject `validates_here` accepts, named with
+    sh:targetNode. A shard thus validates what it owns, not the resources it carries for sh:class and
+    sh:node to read; each of those is validated by the shard that owns it."""
+    copy = Graph()
+    copy.namespace_manager = shapes.namespace_manager
+    for shape, declaration, value in shapes:
+        if declaration not in TARGETS:
+            copy.add((shape, declaration, value))
+            continue
+        if declaration == SH.targetNode:
+            selected = [(value, value)]
+        elif declaration == SH.targetClass:
+            selected = [(node, node) for cls in graph.transitive_subjects(RDFS.subClassOf, value)
+                        for node in graph.subjects(RDF.type, cls)]
+        elif declaration == SH.targetSubjectsOf:
+            selected = [(node, node) for node in graph.subjects(value, None)]
+        else:  # sh:targetObjectsOf: the focus node is the object, the triple's owner its subject
+            selected = list(graph.subject_objects(value))
+        copy.addN((shape, SH.targetNode, node, copy) for subject, node in selected if validates_here(subject))
+    return copy

@@ -11,10 +11,11 @@ import json
 import re
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
@@ -65,6 +66,15 @@ class Prefixes:
         return qname if iri is term else ntriples_term(term)[: -len(iri) - 2] + qname
 
 
+    def used_in(self, triples: Iterable[tuple]) -> set:
+        """The prefixes a Turtle header must declare for these triples (rdf:type is written `a`)."""
+        used: set = set()
+        for s, p, o in triples:
+            for term in (s, o) if p == RDF_TYPE else (s, p, o):
+                self.term(term, used)
+        return used
+
+
 def triple_key(triple: tuple) -> tuple[str, str, str]:
     """The one order every writer follows: by the N-Triples form of subject, predicate, object."""
     return ntriples_term(triple[0]), ntriples_term(triple[1]), ntriples_term(triple[2])
@@ -79,11 +89,11 @@ def subject_blocks(ordered: Iterable[tuple]) -> Iterator[list[tuple]]:
 
 
 def turtle(triples: Iterable[tuple], prefixes: Prefixes) -> bytes:
-    return turtle_of_sorted(sorted_triples(triples), prefixes)
+    return writers(prefixes)["ttl"](sorted_triples(triples))
 
 
 def jsonld(triples: Iterable[tuple]) -> bytes:
-    return jsonld_of_sorted(sorted_triples(triples))
+    return writers(Prefixes(Graph()))["jsonld"](sorted_triples(triples))
 
 
 def ntriples_block(block: list[tuple]) -> str:
@@ -131,28 +141,33 @@ def jsonld_node(block: list[tuple]) -> str:
     return json.dumps(node, ensure_ascii=False)
 
 
-JSONLD_OPEN, JSONLD_CLOSE = '{"@graph": [\n', "\n]}\n"
+@dataclass(frozen=True)
+class Framing:
+    """How a format opens, separates and closes its subject blocks: the one description that both the
+    whole-text writers (pages, small files) and the streamed dumps follow."""
+    opening: str
+    separator: str
+    closing: str
+    block: Callable[[list[tuple]], str]
 
 
-def ntriples_of_sorted(ordered: list[tuple]) -> bytes:
-    return ntriples_block(ordered).encode("utf-8")
-
-
-def turtle_of_sorted(ordered: list[tuple], prefixes: Prefixes) -> bytes:
-    used: set = set()
-    body = "\n".join(turtle_block(block, prefixes, used) for block in subject_blocks(ordered))
-    return (turtle_header(used) + body).encode("utf-8")
-
-
-def jsonld_of_sorted(ordered: list[tuple]) -> bytes:
-    """Expanded JSON-LD, sorted, so that any JSON-LD processor reads it and two builds compare equal."""
-    return (JSONLD_OPEN + ",\n".join(jsonld_node(block) for block in subject_blocks(ordered)) + JSONLD_CLOSE).encode("utf-8")
+def framings(prefixes: Prefixes, used: set) -> dict[str, Framing]:
+    """One per RDF format, keyed by file extension; `used` is what the Turtle header declares."""
+    return {"ttl": Framing(turtle_header(used), "\n", "", lambda block: turtle_block(block, prefixes, used)),
+            "nt": Framing("", "", "", ntriples_block),
+            "jsonld": Framing('{"@graph": [\n', ",\n", "\n]}\n", jsonld_node)}
 
 
 def writers(prefixes: Prefixes) -> dict:
-    """One writer per RDF format, keyed by file extension, each taking triples already in sorted_triples order."""
-    return {"ttl": lambda ordered: turtle_of_sorted(ordered, prefixes), "nt": ntriples_of_sorted,
-            "jsonld": jsonld_of_sorted}
+    """One whole-text writer per RDF format, keyed by file extension, each taking triples already in
+    sorted_triples order."""
+    def writer(extension: str):
+        def write(ordered: list[tuple]) -> bytes:
+            framing = framings(prefixes, prefixes.used_in(ordered) if extension == "ttl" else set())[extension]
+            body = framing.separator.join(framing.block(block) for block in subject_blocks(ordered))
+            return (framing.opening + body + framing.closing).encode("utf-8")
+        return write
+    return {extension: writer(extension) for extension in ("ttl", "nt", "jsonld")}
 
 
 class CompressedCopy:
@@ -196,22 +211,19 @@ class CompressedCopy:
 
 def write_dump(graph: Graph, folder: Path, stem: str, prefixes: Prefixes) -> list[Path]:
     """The whole graph in each format, and a gzip of each, in one pass over its subjects in order: the
-    memory of a subject's triples, not of the graph's text. A first pass finds the subjects and the
-    prefixes that Turtle's header must declare."""
-    subjects, used = set(), set()
-    for s, p, o in graph:
-        subjects.add(s)
-        for term in (s, o) if p == RDF_TYPE else (s, p, o):
-            prefixes.term(term, used)
-    files = {extension: CompressedCopy(folder / f"{stem}.{extension}") for extension in ("ttl", "nt", "jsonld")}
-    files["ttl"].write(turtle_header(used))
-    files["jsonld"].write(JSONLD_OPEN)
+    memory of a subject's triples, not of the graph's text. A first pass finds the prefixes that
+    Turtle's header must declare."""
+    subjects = set(graph.subjects())
+    formats = framings(prefixes, prefixes.used_in(graph))
+    files = {extension: CompressedCopy(folder / f"{stem}.{extension}") for extension in formats}
+    for extension, framing in formats.items():
+        files[extension].write(framing.opening)
     for index, subject in enumerate(sorted(subjects, key=ntriples_term)):
         block = sorted(graph.triples((subject, None, None)), key=triple_key)
-        files["ttl"].write(("\n" if index else "") + turtle_block(block, prefixes, used))
-        files["nt"].write(ntriples_block(block))
-        files["jsonld"].write((",\n" if index else "") + jsonld_node(block))
-    files["jsonld"].write(JSONLD_CLOSE)
+        for extension, framing in formats.items():
+            files[extension].write((framing.separator if index else "") + framing.block(block))
+    for extension, framing in formats.items():
+        files[extension].write(framing.closing)
     return [path for file in files.values() for path in file.close()]
 
 
@@ -219,4 +231,3 @@ def pretty_turtle(graph: Graph) -> bytes:
     """rdflib's serialiser, for the small graphs with blank nodes (shapes, ontology, catalogue): it nests
     them as [ … ], which is what people read, and is deterministic where blank-node labels are not."""
     return graph.serialize(format="turtle", encoding="utf-8")
-

@@ -178,7 +178,7 @@ class Site:
                 {"label": self.label(partner), "href": self.href(partner, "partners.html"),
                  "type": self.label(self.graph.value(partner, RDF.type)),
                  "qid": str(self.graph.value(partner, tw.wikidataItem) or "").removeprefix(WDT)})
-        return [(country, sorted(items, key=lambda i: i["label"])) for country, items in sorted(groups.items())]
+        return [(country, sorted(items, key=lambda i: (i["label"], i["href"]))) for country, items in sorted(groups.items())]
 
     def timeline(self) -> list[dict]:
         tw = self.tw
@@ -205,7 +205,7 @@ class Site:
                                    "lon": lon, "lat": lat, "x": round((lon + 180) * 2, 1), "y": round((90 - lat) * 2, 1),
                                    "record": self.href(record, "map.html")})
                     break
-        return sorted(points, key=lambda p: p["label"])
+        return sorted(points, key=lambda p: (p["label"], p["href"]))
 
     def link_reports(self, analysis) -> list[dict]:
         return [{"name": r.name, "href": self.href(r.owner, "wikidata.html"), "item": str(r.item),

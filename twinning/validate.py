@@ -9,6 +9,7 @@ from importlib import resources
 import pyshacl
 from pyshacl.entrypoints import meta_validate
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 
 from .cache import ResultCache, code_digest, digest_of
 from .load import Sources, describe
@@ -54,14 +55,24 @@ def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: st
         if value is not None and value != focus:
             message += f" (value: {value})"
         nm = described.namespace_manager
-        parts = [rule_prefix]
-        if path is not None and isinstance(path, URIRef):
-            parts.append(nm.normalizeUri(path))
+        written_path = path_text(report, path, nm)
+        parts = [rule_prefix] + ([written_path] if written_path else [])
         if component is not None:
             parts.append(nm.normalizeUri(component).replace("sh:", "").replace("ConstraintComponent", ""))
         problems.append(Problem(origin.get(focus, "?"), describe(focus, described), " ".join(parts), message,
                                 SEVERITIES.get(report.value(result, SH.resultSeverity), "error")))
     return problems
+
+
+def path_text(report: Graph, path, nm) -> str | None:
+    """A result's path as SPARQL writes it, for the paths our shapes use: an IRI, or alternative IRIs."""
+    if path is None or isinstance(path, URIRef):
+        return path and nm.normalizeUri(path)
+    alternatives = report.value(path, SH.alternativePath)
+    steps = list(Collection(report, alternatives)) if alternatives is not None else []
+    if steps and all(isinstance(step, URIRef) for step in steps):
+        return "|".join(nm.normalizeUri(step) for step in steps)
+    return None
 
 
 def validate(sources: Sources, progress: Progress | None = None, cache: ResultCache | None = None) -> list[Problem]:
@@ -81,7 +92,8 @@ def validate(sources: Sources, progress: Progress | None = None, cache: ResultCa
                if any(file.startswith("data/") for file in sources.files_describing(subject))}
     found: set[Problem] = set()
     keys, validated = set(), 0
-    results = fork_map(lambda files: validate_shard(sources, files, in_data, rules, cache), shards)
+    shapes = one_pass_per_property(sources.shapes)
+    results = fork_map(lambda files: validate_shard(sources, shapes, files, in_data, rules, cache), shards)
     for done, (key, shard_problems, fresh) in enumerate(results, 1):
         found.update(shard_problems)
         keys.add(key)
@@ -125,7 +137,7 @@ def shard_closure(sources: Sources, files: list[str]) -> tuple[list[tuple], set,
     return triples, seen, own
 
 
-def validate_shard(sources: Sources, files: list[str], in_data: set, rules: str,
+def validate_shard(sources: Sources, shapes: Graph, files: list[str], in_data: set, rules: str,
                    cache: ResultCache) -> tuple[str, list[Problem], bool]:
     """(key, problems, whether pySHACL ran). The key covers the files the shard owns, and every file that
     describes a resource of the closure, so a change anywhere the shapes could look is seen."""
@@ -135,19 +147,41 @@ def validate_shard(sources: Sources, files: list[str], in_data: set, rules: str,
 
     def validates_here(subject) -> bool:  # its own resources, and what no data file describes (the vocabulary)
         return subject in own or subject not in in_data
-    problems, fresh = cache.problems("validation", key, lambda: run_pyshacl(sources, triples, validates_here))
+    problems, fresh = cache.problems("validation", key, lambda: run_pyshacl(sources, shapes, triples, validates_here))
     return key, problems, fresh
 
 
-def run_pyshacl(sources: Sources, triples: list[tuple], validates_here) -> list[Problem]:
+def run_pyshacl(sources: Sources, shapes: Graph, triples: list[tuple], validates_here) -> list[Problem]:
     graph = Graph()
     graph.namespace_manager = sources.data.namespace_manager
     graph.addN((s, p, o, graph) for s, p, o in sources.vocabulary)
     graph.addN((s, p, o, graph) for s, p, o in triples)
     # a copy in any case: pySHACL adds RDFS axioms to the shapes graph it is given, and ours are published
-    shapes = targets_within(sources.shapes, graph, validates_here)
-    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
+    targeted = targets_within(shapes, graph, validates_here)
+    _, report, _ = pyshacl.validate(graph, shacl_graph=targeted, inference="none", advanced=False, allow_warnings=True)
     return results_as_problems(report, graph, sources.origin, "shacl")
+
+
+def one_pass_per_property(shapes: Graph) -> Graph:
+    """A copy of the shapes in which each property shape of a targeted node shape carries that node
+    shape's targets itself. pySHACL evaluates a node shape's sh:property once per focus node, a targeted
+    shape once for all its focus nodes; SHACL gives the same results either way, since a property
+    shape's results do not depend on the node shape that holds it. A node shape that other shapes
+    refer to (sh:node, sh:or...) or that is deactivated keeps its property shapes."""
+    copy = Graph()
+    copy.namespace_manager = shapes.namespace_manager
+    for triple in shapes:
+        copy.add(triple)
+    referred = {value for _, link, value in shapes if link != SH.property}
+    for shape in set(shapes.subjects(None, None)) - referred:
+        targets = [(declaration, value) for declaration, value in shapes.predicate_objects(shape)
+                   if declaration in TARGETS]
+        if not targets or (shape, SH.deactivated, Literal(True)) in shapes:
+            continue
+        for property_shape in shapes.objects(shape, SH.property):
+            copy.remove((shape, SH.property, property_shape))
+            copy.addN((property_shape, declaration, value, copy) for declaration, value in targets)
+    return copy
 
 
 def targets_within(shapes: Graph, graph: Graph, validates_here) -> Graph:

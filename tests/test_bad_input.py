@@ -50,15 +50,17 @@ def test_year_typed_as_something_else(project_copy, capsys):
     edit(project_copy / "data/angers.ttl", '"1974"^^xsd:gYear', '"1974"')
     status, err = run_validate(project_copy, capsys)
     assert status == 1
-    assert "partnership/angers-bamako: [shacl tw:startDate Node] A start date (tw:startDate) is at most one xsd:gYear" in err
+    assert "data/angers.ttl: https://example.org/twinning/partnership/angers-bamako: [shacl tw:startDate Or] " \
+           "A date is an xsd:gYear, xsd:gYearMonth or xsd:date, at the precision the page states. (value: 1974)" in err
 
 
 def test_kind_not_in_scheme(project_copy, capsys):
     edit(project_copy / "data/angers.ttl", "tw:kind kind:decentralised-cooperation", "tw:kind kind:friendship")
     status, err = run_validate(project_copy, capsys)
     assert status == 1
-    assert "data/angers.ttl: https://example.org/twinning/partnership/angers-bamako: [shacl tw:kind Node] " \
-           "A partnership needs exactly one kind (tw:kind) from the partnership kinds scheme" in err
+    assert "data/angers.ttl: https://example.org/twinning/partnership/angers-bamako: [shacl tw:kind/skos:inScheme " \
+           "HasValue] A kind (tw:kind) is a concept of the partnership kinds scheme <concept/kind>. " \
+           "(value: https://example.org/twinning/concept/kind/friendship)" in err
     assert "[reference-exists] tw:kind points to https://example.org/twinning/concept/kind/friendship" in err
 
 

@@ -44,24 +44,43 @@ def check_shapes(shapes: Graph, origin) -> list[Problem]:
     return sorted(set(problems))
 
 
-def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: str) -> list[Problem]:
+def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: str,
+                        shapes: Graph | None = None) -> list[Problem]:
+    """A problem per top-level result (nested sh:detail only repeats them). A value that a shape
+    selected with sh:targetObjectsOf is reported at each resource that states it, which is where a
+    curator mends it; the rule names the path from that resource (tw:citation/oa:exact)."""
+    nm = described.namespace_manager
+    through = value_targets(shapes) if shapes is not None else {}
     problems = []
-    for result in report.objects(None, SH.result):  # top-level results; nested sh:detail only repeats them
+    for result in report.objects(None, SH.result):
         focus = report.value(result, SH.focusNode)
-        path = report.value(result, SH.resultPath)
         component = report.value(result, SH.sourceConstraintComponent)
         value = report.value(result, SH.value)
+        predicates = through.get(report.value(result, SH.sourceShape), ())
+        if predicates:
+            value = focus
         message = str(report.value(result, SH.resultMessage) or "does not satisfy the shape")
-        if value is not None and value != focus:
-            message += f" (value: {value})"
-        nm = described.namespace_manager
-        written_path = path_text(report, path, nm)
-        parts = [rule_prefix] + ([written_path] if written_path else [])
-        if component is not None:
-            parts.append(nm.normalizeUri(component).replace("sh:", "").replace("ConstraintComponent", ""))
-        problems.append(Problem(origin.get(focus, "?"), describe(focus, described), " ".join(parts), message,
-                                SEVERITIES.get(report.value(result, SH.resultSeverity), "error")))
+        severity = SEVERITIES.get(report.value(result, SH.resultSeverity), "error")
+        path = path_text(report, report.value(result, SH.resultPath), nm)
+        component_text = [nm.normalizeUri(component).replace("sh:", "").replace("ConstraintComponent", "")
+                          ] if component is not None else []
+        stated_at = [(subject, "/".join(filter(None, [nm.normalizeUri(predicate), path])))
+                     for predicate in predicates for subject in described.subjects(predicate, focus)]
+        for resource, written_path in stated_at or [(focus, path)]:
+            shown = f" (value: {value})" if value is not None and value != resource else ""
+            rule = " ".join([rule_prefix] + ([written_path] if written_path else []) + component_text)
+            problems.append(Problem(origin.get(resource, "?"), describe(resource, described), rule, message + shown,
+                                    severity))
     return problems
+
+
+def value_targets(shapes: Graph) -> dict:
+    """Shape -> the predicates whose values it targets (sh:targetObjectsOf), for it and its property shapes."""
+    through = {}
+    for shape, predicate in shapes.subject_objects(SH.targetObjectsOf):
+        for source in [shape, *shapes.objects(shape, SH.property)]:
+            through[source] = through.get(source, ()) + (predicate,)
+    return through
 
 
 def path_text(report: Graph, path, nm) -> str | None:
@@ -159,7 +178,7 @@ def run_pyshacl(sources: Sources, shapes: Graph, triples: list[tuple], validates
     # a copy in any case: pySHACL adds RDFS axioms to the shapes graph it is given, and ours are published
     targeted = targets_within(shapes, graph, validates_here)
     _, report, _ = pyshacl.validate(graph, shacl_graph=targeted, inference="none", advanced=False, allow_warnings=True)
-    return results_as_problems(report, graph, sources.origin, "shacl")
+    return results_as_problems(report, graph, sources.origin, "shacl", shapes)
 
 
 def one_pass_per_property(shapes: Graph) -> Graph:
@@ -189,20 +208,28 @@ def targets_within(shapes: Graph, graph: Graph, validates_here) -> Graph:
     `graph` (SHACL 2.1.3) through a triple whose subject `validates_here` accepts, named with
     sh:targetNode. A shard thus validates what it owns, not the resources it carries for sh:class and
     sh:node to read; each of those is validated by the shard that owns it."""
-    copy = Graph()
+    copy = Graph(store="SimpleMemory")  # pySHACL needs no contexts in the shapes graph, and it is rebuilt per shard
     copy.namespace_manager = shapes.namespace_manager
+    focus_nodes = {}  # several shapes share a declaration once their property shapes carry its targets
     for shape, declaration, value in shapes:
         if declaration not in TARGETS:
             copy.add((shape, declaration, value))
             continue
-        if declaration == SH.targetNode:
-            selected = [(value, value)]
-        elif declaration == SH.targetClass:
-            selected = [(node, node) for cls in graph.transitive_subjects(RDFS.subClassOf, value)
-                        for node in graph.subjects(RDF.type, cls)]
-        elif declaration == SH.targetSubjectsOf:
-            selected = [(node, node) for node in graph.subjects(value, None)]
-        else:  # sh:targetObjectsOf: the focus node is the object, the triple's owner its subject
-            selected = list(graph.subject_objects(value))
-        copy.addN((shape, SH.targetNode, node, copy) for subject, node in selected if validates_here(subject))
+        if (declaration, value) not in focus_nodes:
+            focus_nodes[declaration, value] = [node for subject, node in selected_by(graph, declaration, value)
+                                               if validates_here(subject)]
+        copy.addN((shape, SH.targetNode, node, copy) for node in focus_nodes[declaration, value])
     return copy
+
+
+def selected_by(graph: Graph, declaration, value) -> list[tuple]:
+    """(subject, focus node) for each focus node a target declaration selects, with the subject of the
+    triple that selects it."""
+    if declaration == SH.targetNode:
+        return [(value, value)]
+    if declaration == SH.targetClass:
+        return [(node, node) for cls in graph.transitive_subjects(RDFS.subClassOf, value)
+                for node in graph.subjects(RDF.type, cls)]
+    if declaration == SH.targetSubjectsOf:
+        return [(node, node) for node in graph.subjects(value, None)]
+    return list(graph.subject_objects(value))  # sh:targetObjectsOf: the focus node is the object

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -205,6 +206,8 @@ def main() -> None:
     workdir = Path(args.workdir)
     for corpus in args.corpora.split(","):
         project = prepare(corpus, workdir, args.partnerships, args.seed)
+        shutil.rmtree(workdir / f"{corpus}-build", ignore_errors=True)  # from nothing: no previous output to swap out
+        os.sync()  # nor its deletion still being written back during the build
         fast = run("optimised", project, workdir / f"{corpus}-build")
         edited = edit_one_file(project)
         rebuild = run("rebuild", project, workdir / f"{corpus}-build")

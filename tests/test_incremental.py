@@ -3,6 +3,7 @@ what a build from nothing gives: a cached result must never stand in for a chang
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, edit
+from twinning import build as build_stage
 from twinning import validate as validate_stage
 from twinning.build import publish
 from twinning.config import load_settings
@@ -100,3 +102,19 @@ def test_no_cache_redoes_everything(project_copy):
     assert "1 of 1 shards validated, 0 unchanged" in validate()
     assert "0 of 1 shards validated, 1 unchanged" in validate()
     assert "1 of 1 shards validated, 0 unchanged" in validate("--no-cache")
+
+
+def test_a_failure_while_the_pages_are_written_stops_their_workers_and_keeps_the_publication(corpus, monkeypatch):
+    """The pages are written by workers while this process writes the downloads and the catalogue: a
+    failure there (here a DCAT-AP violation) must stop the workers and leave the previous output."""
+    output = corpus / "publish"
+    build(corpus, output)
+    before = tree(output)
+    monkeypatch.setattr(build_stage, "PAGES_PER_CHUNK", 20)  # several chunks, so forked workers write them
+    monkeypatch.setattr(build_stage, "dcat_ap_report", lambda catalogue, shapes_dir: (["a violation"], []))
+    with pytest.raises(StageFailed) as failure:
+        build(corpus, output, reuse=False)
+    assert [p.rule for p in failure.value.problems] == ["dcat-ap"]
+    assert not multiprocessing.active_children()
+    assert tree(output) == before
+    assert sorted(p.name for p in output.parent.iterdir() if p.name.startswith(".publish")) == []

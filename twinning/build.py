@@ -8,9 +8,10 @@ import os
 import posixpath
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pyshacl
 from rdflib import RDF, Graph, URIRef
@@ -20,7 +21,7 @@ from .cache import ResultCache, code_digest, digest_of
 from .config import Settings
 from .enrich import publication_graph
 from .load import Sources
-from .parallel import fork_map
+from .parallel import started
 from .progress import Progress
 from .problems import Problem, StageFailed
 from .site import Site
@@ -126,12 +127,14 @@ def commune_parts(graph: Graph, sources: Sources, tw) -> Iterator[tuple[str, lis
             yield Path(file).stem, triples
 
 
-def write_resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path, reuse: PageReuse,
-                             progress: Progress) -> dict[str, str]:
+@contextmanager
+def resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path, reuse: PageReuse,
+                       progress: Progress) -> Iterator[Callable[[], dict[str, str]]]:
     """One HTML page and one document per RDF format for every resource, on all cores: the site and its
-    graph are read-only by now, so forked workers share them and write their own files. A page whose
-    fingerprint is the one it had in the previous publication is linked from there instead of rendered.
-    Returns every page's fingerprint."""
+    graph are read-only by now, so forked workers share them and write their own files, while this
+    process writes the rest. A page whose fingerprint is the one it had in the previous publication is
+    linked from there instead of rendered. Gives the function that waits for every page and returns
+    their fingerprints."""
     paths = sorted(site.documents)
     writers = dumps.writers(prefixes)
 
@@ -157,13 +160,17 @@ def write_resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path,
     for folder_path in sorted({posixpath.dirname(p) for p in paths}):
         (folder / folder_path).mkdir(parents=True, exist_ok=True)
     chunks = [paths[i:i + PAGES_PER_CHUNK] for i in range(0, len(paths), PAGES_PER_CHUNK)]
-    fingerprints, reused = {}, 0
-    for chunk_fingerprints, chunk_reused in fork_map(write_chunk, chunks):
-        fingerprints.update(chunk_fingerprints)
-        reused += chunk_reused
-        progress.count("pages", len(fingerprints), len(paths))
-    progress.note("pages", f"{len(paths) - reused} of {len(paths)} resource pages written, {reused} unchanged")
-    return fingerprints
+
+    def finish() -> dict[str, str]:
+        fingerprints, reused = {}, 0
+        for chunk_fingerprints, chunk_reused in results:
+            fingerprints.update(chunk_fingerprints)
+            reused += chunk_reused
+            progress.count("pages", len(fingerprints), len(paths))
+        progress.note("pages", f"{len(paths) - reused} of {len(paths)} resource pages written, {reused} unchanged")
+        return fingerprints
+    with started(write_chunk, chunks) as results:
+        yield finish
 
 
 @dataclass
@@ -213,6 +220,60 @@ def write_sitemaps(folder: Path, base: str, pages: list[str]) -> int:
     return len(names) + 1
 
 
+def write_downloads(graph: Graph, sources: Sources, tw, downloads: Path, prefixes: dumps.Prefixes) -> dict[str, Path]:
+    """The whole dataset in each RDF format, the ontology and shapes, and one Turtle file per commune."""
+    published = {}
+    for path in dumps.write_dump(graph, downloads, "twinning", prefixes):
+        published[f"downloads/{path.name}"] = path
+    vocabulary = Graph()
+    vocabulary.namespace_manager = graph.namespace_manager
+    for triple in sources.vocabulary:
+        vocabulary.add(triple)
+    write(downloads / "ontology.ttl", dumps.pretty_turtle(vocabulary))
+    write(downloads / "shapes.ttl", dumps.pretty_turtle(sources.shapes))
+    published["downloads/ontology.ttl"] = downloads / "ontology.ttl"
+    for stem, triples in commune_parts(graph, sources, tw):
+        write(downloads / f"{stem}.ttl", dumps.turtle(triples, prefixes))
+        published[f"downloads/{stem}.ttl"] = downloads / f"{stem}.ttl"
+    return published
+
+
+def write_tables(graph: Graph, tw, base: str, comparison: list[dict], downloads: Path) -> dict[str, Path]:
+    """The CSV tables and their CSVW metadata."""
+    write(downloads / "partnerships.csv", tables.csv_text(tables.PARTNERSHIP_COLUMNS, tables.partnership_rows(graph, tw)))
+    write(downloads / "activities.csv", tables.csv_text(tables.ACTIVITY_COLUMNS, tables.activity_rows(graph, tw)))
+    write(downloads / "csv-metadata.json", tables.csvw_metadata(base, {
+        "downloads/partnerships.csv": tables.PARTNERSHIP_COLUMNS, "downloads/activities.csv": tables.ACTIVITY_COLUMNS,
+        "downloads/wikidata-comparison.csv": tables.COMPARISON_COLUMNS}))
+    write(downloads / "wikidata-comparison.csv", tables.comparison_csv(comparison))
+    return {f"downloads/{name}": downloads / name
+            for name in ("partnerships.csv", "activities.csv", "wikidata-comparison.csv", "csv-metadata.json")}
+
+
+def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: str, published: dict[str, Path],
+                    folder: Path) -> tuple[dict[str, catalog.PublishedFile], list[str], list[str]]:
+    """The DCAT-AP catalogue, checked against the official shapes (a violation stops the build), and
+    VoID. Returns the files it describes, and the DCAT-AP violations and warnings."""
+    tw, base = settings.tw, settings.base_iri
+    years = sorted(str(d)[:4] for prop in (tw.startDate, tw.endDate, tw.date, tw.startDecade)
+                   for d in graph.objects(None, prop))
+    release = catalog.Release(base, release_date, years[0] if years else None, years[-1] if years else None)
+    labels = sorted(site.label(c) for c in graph.subjects(RDF.type, tw.Commune))
+    files = {relative: catalog.PublishedFile.of(path) for relative, path in sorted(published.items())}
+    catalogue = catalog.catalogue(release, files, labels, URIRef(base + "ontology"))
+    violations, dcat_warnings = dcat_ap_report(catalogue, settings.shapes_dir)
+    if violations:
+        raise StageFailed([Problem("catalog.ttl", "-", "dcat-ap", v) for v in violations])
+    write(folder / "catalog.ttl", dumps.pretty_turtle(catalogue))
+    write(folder / "catalog.jsonld", dumps.jsonld(catalogue))
+    void = catalog.void_description(release, graph, [str(tw), "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#",
+                                                     "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#"],
+                                    sorted(p for p in published if ".ttl" in p or ".nt" in p), settings.sparql_endpoint)
+    write(folder / "void.ttl", dumps.pretty_turtle(void))
+    write(folder / ".well-known" / "void", dumps.pretty_turtle(void))
+    return files, violations, dcat_warnings
+
+
 def write_publication(sources: Sources, warnings: list[Problem], settings: Settings, release_date: str,
                       folder: Path, progress: Progress, previous_fingerprints: dict[str, str]) -> BuildResult:
     tw, base = settings.tw, settings.base_iri
@@ -221,55 +282,20 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
         site = Site(graph, base, tw)
     downloads = folder / "downloads"
     downloads.mkdir()
-    published = {}
     prefixes = dumps.Prefixes(graph)
-    with progress.stage("dumps", f"{len(graph)} triples"):
-        for path in dumps.write_dump(graph, downloads, "twinning", prefixes):
-            published[path.relative_to(folder).as_posix()] = path
-        vocabulary = Graph()
-        vocabulary.namespace_manager = graph.namespace_manager
-        for triple in sources.vocabulary:
-            vocabulary.add(triple)
-        write(downloads / "ontology.ttl", dumps.pretty_turtle(vocabulary))
-        write(downloads / "shapes.ttl", dumps.pretty_turtle(sources.shapes))
-        published["downloads/ontology.ttl"] = downloads / "ontology.ttl"
-        for stem, triples in commune_parts(graph, sources, tw):
-            write(downloads / f"{stem}.ttl", dumps.turtle(triples, prefixes))
-            published[f"downloads/{stem}.ttl"] = downloads / f"{stem}.ttl"
-    with progress.stage("csv"):
-        partnership_rows, activity_rows = tables.partnership_rows(graph, tw), tables.activity_rows(graph, tw)
-        write(downloads / "partnerships.csv", tables.csv_text(tables.PARTNERSHIP_COLUMNS, partnership_rows))
-        write(downloads / "activities.csv", tables.csv_text(tables.ACTIVITY_COLUMNS, activity_rows))
-        write(downloads / "csv-metadata.json", tables.csvw_metadata(base, {
-            "downloads/partnerships.csv": tables.PARTNERSHIP_COLUMNS, "downloads/activities.csv": tables.ACTIVITY_COLUMNS,
-            "downloads/wikidata-comparison.csv": tables.COMPARISON_COLUMNS}))
-        comparison = analysis.comparison_table()
-        write(downloads / "wikidata-comparison.csv", tables.comparison_csv(comparison))
-        for name in ("partnerships.csv", "activities.csv", "wikidata-comparison.csv", "csv-metadata.json"):
-            published[f"downloads/{name}"] = downloads / name
-
-    with progress.stage("catalogue"):
-        years = sorted(str(d)[:4] for prop in (tw.startDate, tw.endDate, tw.date, tw.startDecade)
-                       for d in graph.objects(None, prop))
-        release = catalog.Release(base, release_date, years[0] if years else None, years[-1] if years else None)
-        labels = sorted(site.label(c) for c in graph.subjects(RDF.type, tw.Commune))
-        files = {relative: catalog.PublishedFile.of(path) for relative, path in sorted(published.items())}
-        catalogue = catalog.catalogue(release, files, labels, URIRef(base + "ontology"))
-        violations, dcat_warnings = dcat_ap_report(catalogue, settings.shapes_dir)
-        if violations:
-            raise StageFailed([Problem("catalog.ttl", "-", "dcat-ap", v) for v in violations])
-        write(folder / "catalog.ttl", dumps.pretty_turtle(catalogue))
-        write(folder / "catalog.jsonld", dumps.jsonld(catalogue))
-        void = catalog.void_description(release, graph, [str(tw), "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#",
-                                                         "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#"],
-                                        sorted(p for p in published if ".ttl" in p or ".nt" in p), settings.sparql_endpoint)
-        write(folder / "void.ttl", dumps.pretty_turtle(void))
-        write(folder / ".well-known" / "void", dumps.pretty_turtle(void))
-
-    with progress.stage("pages", f"{len(site.documents)} resources"):
-        context = digest_of(code_digest(), sources.schema_digest(), base, repr(prefixes.namespaces))
-        reuse = PageReuse(settings.output_dir, previous_fingerprints, context)
-        fingerprints = write_resource_documents(site, prefixes, folder, reuse, progress)
+    context = digest_of(code_digest(), sources.schema_digest(), base, repr(prefixes.namespaces))
+    reuse = PageReuse(settings.output_dir, previous_fingerprints, context)
+    # the pages are written by workers while this process writes the downloads and the catalogue
+    with resource_documents(site, prefixes, folder, reuse, progress) as all_pages_written:
+        with progress.stage("dumps", f"{len(graph)} triples"):
+            published = write_downloads(graph, sources, tw, downloads, prefixes)
+        with progress.stage("csv"):
+            comparison = analysis.comparison_table()
+            published.update(write_tables(graph, tw, base, comparison, downloads))
+        with progress.stage("catalogue"):
+            files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, folder)
+        with progress.stage("pages", f"{len(site.documents)} resources"):
+            fingerprints = all_pages_written()
     with progress.stage("site", "index pages, archived sources, sitemap"):
         counts = {"partnerships": len(set(graph.subjects(RDF.type, tw.Partnership))),
                   "activities": len(set(graph.subjects(RDF.type, tw.Activity))),

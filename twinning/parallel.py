@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence
 
 _task: Callable | None = None  # set just before forking; the children inherit it
@@ -21,10 +22,19 @@ def workers_available() -> int:
 
 def fork_map(task: Callable, chunks: Sequence, workers: int | None = None) -> Iterator:
     """task(chunk) for every chunk, in order; in this process when one worker is enough."""
+    with started(task, chunks, workers) as results:
+        yield from results
+
+
+@contextmanager
+def started(task: Callable, chunks: Sequence, workers: int | None = None) -> Iterator[Iterator]:
+    """Starts task(chunk) for every chunk in forked workers at once, and gives the iterator of their
+    results, in order, so that this process can do other work while they run. With one worker the
+    tasks run in this process, as the results are read."""
     global _task
     workers = min(len(chunks), workers or workers_available())
     if workers <= 1:
-        yield from (task(chunk) for chunk in chunks)
+        yield (task(chunk) for chunk in chunks)
         return
     _task = task
     # the inherited heap moves to the collector's permanent generation: the workers' collections no
@@ -32,7 +42,7 @@ def fork_map(task: Callable, chunks: Sequence, workers: int | None = None) -> It
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_run, chunks)
+            yield pool.imap(_run, chunks)
     finally:
         gc.unfreeze()
         _task = None

@@ -46,6 +46,16 @@ def test_year_that_is_not_a_year(project_copy, capsys):
            "«197four» is not a valid xsd:gYear (on tw:startDate)" in err
 
 
+def test_citation_without_quote_is_reported_at_the_resource_that_cites(project_copy, capsys):
+    edit(project_copy / "data/angers.ttl", 'tw:citation [ prov:wasQuotedFrom <source/angers> ; oa:exact "des liens',
+         'tw:citation [ prov:wasQuotedFrom <source/angers> ; oa:exactly "des liens')
+    status, err = run_validate(project_copy, capsys)
+    assert status == 1
+    assert "data/angers.ttl: https://example.org/twinning/partnership/angers-haarlem: [shacl tw:citation/oa:exact " \
+           "MinCount] A citation needs exactly one quote (oa:exact), a plain string of at least five characters, " \
+           "copied from the page.\n" in err  # no blank node label: it would mean nothing to a curator
+
+
 def test_year_typed_as_something_else(project_copy, capsys):
     edit(project_copy / "data/angers.ttl", '"1974"^^xsd:gYear', '"1974"')
     status, err = run_validate(project_copy, capsys)

@@ -140,6 +140,9 @@ def load(settings: Settings) -> Sources:
             else:  # small, and published as pretty Turtle: rdflib's blank nodes keep that output stable
                 graph, found = parse_file(path, settings.base_iri, label)
                 triples = list(graph) if graph is not None else None
+                if kind == "shapes" and graph is not None:  # the shapes' own prefixes name paths in reports
+                    for prefix, namespace in graph.namespaces():
+                        graphs["shapes"].bind(prefix, namespace)
             problems += found
             if triples is None:
                 continue

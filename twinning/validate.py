@@ -8,7 +8,7 @@ from importlib import resources
 
 import pyshacl
 from pyshacl.entrypoints import meta_validate
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
 from .cache import ResultCache, code_digest, digest_of
@@ -48,8 +48,9 @@ def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: st
                         shapes: Graph | None = None) -> list[Problem]:
     """A problem per top-level result (nested sh:detail only repeats them). A value that a shape
     selected with sh:targetObjectsOf is reported at each resource that states it, which is where a
-    curator mends it; the rule names the path from that resource (tw:citation/oa:exact)."""
-    nm = described.namespace_manager
+    curator mends it; the rule names the path from that resource (tw:citation/oa:exact), with the
+    shapes' prefixes when there are shapes."""
+    nm = (shapes if shapes is not None else described).namespace_manager
     through = value_targets(shapes) if shapes is not None else {}
     problems = []
     for result in report.objects(None, SH.result):
@@ -67,7 +68,7 @@ def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: st
         stated_at = [(subject, "/".join(filter(None, [nm.normalizeUri(predicate), path])))
                      for predicate in predicates for subject in described.subjects(predicate, focus)]
         for resource, written_path in stated_at or [(focus, path)]:
-            shown = f" (value: {value})" if value is not None and value != resource else ""
+            shown = f" (value: {value})" if value not in (None, resource) and not isinstance(value, BNode) else ""
             rule = " ".join([rule_prefix] + ([written_path] if written_path else []) + component_text)
             problems.append(Problem(origin.get(resource, "?"), describe(resource, described), rule, message + shown,
                                     severity))

@@ -12,6 +12,7 @@ import re
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -88,14 +89,6 @@ def subject_blocks(ordered: Iterable[tuple]) -> Iterator[list[tuple]]:
     return (list(block) for _, block in groupby(ordered, key=itemgetter(0)))
 
 
-def turtle(triples: Iterable[tuple], prefixes: Prefixes) -> bytes:
-    return writers(prefixes)["ttl"](sorted_triples(triples))
-
-
-def jsonld(triples: Iterable[tuple]) -> bytes:
-    return writers(Prefixes(Graph()))["jsonld"](sorted_triples(triples))
-
-
 def ntriples_block(block: list[tuple]) -> str:
     return "".join(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n" for s, p, o in block)
 
@@ -151,23 +144,43 @@ class Framing:
     block: Callable[[list[tuple]], str]
 
 
+NTRIPLES = Framing("", "", "", ntriples_block)
+JSONLD = Framing('{"@graph": [\n', ",\n", "\n]}\n", jsonld_node)
+
+
+def turtle_framing(prefixes: Prefixes, used: set) -> Framing:
+    """Turtle's header declares `used`, the prefixes its blocks write."""
+    return Framing(turtle_header(used), "\n", "", lambda block: turtle_block(block, prefixes, used))
+
+
 def framings(prefixes: Prefixes, used: set) -> dict[str, Framing]:
-    """One per RDF format, keyed by file extension; `used` is what the Turtle header declares."""
-    return {"ttl": Framing(turtle_header(used), "\n", "", lambda block: turtle_block(block, prefixes, used)),
-            "nt": Framing("", "", "", ntriples_block),
-            "jsonld": Framing('{"@graph": [\n', ",\n", "\n]}\n", jsonld_node)}
+    """One per RDF format, keyed by file extension."""
+    return {"ttl": turtle_framing(prefixes, used), "nt": NTRIPLES, "jsonld": JSONLD}
+
+
+def framed(framing: Framing, ordered: list[tuple]) -> bytes:
+    """Triples already in sorted_triples order, as one text."""
+    body = framing.separator.join(framing.block(block) for block in subject_blocks(ordered))
+    return (framing.opening + body + framing.closing).encode("utf-8")
+
+
+def turtle_of_sorted(ordered: list[tuple], prefixes: Prefixes) -> bytes:
+    return framed(turtle_framing(prefixes, prefixes.used_in(ordered)), ordered)
+
+
+def turtle(triples: Iterable[tuple], prefixes: Prefixes) -> bytes:
+    return turtle_of_sorted(sorted_triples(triples), prefixes)
+
+
+def jsonld(triples: Iterable[tuple]) -> bytes:
+    return framed(JSONLD, sorted_triples(triples))
 
 
 def writers(prefixes: Prefixes) -> dict:
     """One whole-text writer per RDF format, keyed by file extension, each taking triples already in
     sorted_triples order."""
-    def writer(extension: str):
-        def write(ordered: list[tuple]) -> bytes:
-            framing = framings(prefixes, prefixes.used_in(ordered) if extension == "ttl" else set())[extension]
-            body = framing.separator.join(framing.block(block) for block in subject_blocks(ordered))
-            return (framing.opening + body + framing.closing).encode("utf-8")
-        return write
-    return {extension: writer(extension) for extension in ("ttl", "nt", "jsonld")}
+    return {"ttl": lambda ordered: turtle_of_sorted(ordered, prefixes), "nt": partial(framed, NTRIPLES),
+            "jsonld": partial(framed, JSONLD)}
 
 
 class CompressedCopy:

@@ -56,10 +56,8 @@ def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: st
     for result in report.objects(None, SH.result):
         focus = report.value(result, SH.focusNode)
         component = report.value(result, SH.sourceConstraintComponent)
-        value = report.value(result, SH.value)
         predicates = through.get(report.value(result, SH.sourceShape), ())
-        if predicates:
-            value = focus
+        value = focus if predicates else report.value(result, SH.value)
         message = str(report.value(result, SH.resultMessage) or "does not satisfy the shape")
         severity = SEVERITIES.get(report.value(result, SH.resultSeverity), "error")
         path = path_text(report, report.value(result, SH.resultPath), nm)
@@ -190,8 +188,7 @@ def one_pass_per_property(shapes: Graph) -> Graph:
     refer to (sh:node, sh:or...) or that is deactivated keeps its property shapes."""
     copy = Graph()
     copy.namespace_manager = shapes.namespace_manager
-    for triple in shapes:
-        copy.add(triple)
+    copy.addN((s, p, o, copy) for s, p, o in shapes)
     referred = {value for _, link, value in shapes if link != SH.property}
     for shape in set(shapes.subjects(None, None)) - referred:
         targets = [(declaration, value) for declaration, value in shapes.predicate_objects(shape)

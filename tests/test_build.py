@@ -187,3 +187,14 @@ def test_a_sitemap_past_the_protocol_limit_becomes_an_index(tmp_path, monkeypatc
     assert "<sitemapindex" in index and "<loc>https://example.org/t/sitemap-2.xml</loc>" in index
     assert "<loc>https://example.org/t/c/d.html</loc>" in (tmp_path / "sitemap-2.xml").read_text()
     assert "c/d.html" not in (tmp_path / "sitemap-1.xml").read_text()
+
+
+def test_dumps_declare_the_prefixes_the_ontology_declares(built):
+    """The data files are parsed by Oxigraph, which keeps no prefixes: the dumps take the ontology's, so a
+    reader sees oa: and schema:, never a generated ns1: or schema1:."""
+    header = (built / "downloads" / "twinning.ttl").read_text(encoding="utf-8").split("\n\n", 1)[0]
+    declared = dict(re.findall(r"@prefix (\S*): <([^>]*)> \.", header))
+    assert declared["oa"] == "http://www.w3.org/ns/oa#"
+    assert declared["kind"] == "https://example.org/twinning/concept/kind/"
+    assert not [prefix for prefix in declared if re.fullmatch(r"ns\d+|\D+\d+", prefix)]
+    assert "oa:exact" in (built / "downloads" / "twinning.ttl").read_text(encoding="utf-8")

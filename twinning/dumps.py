@@ -19,19 +19,26 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
-RDF_TYPE = RDF.type  # rdflib looks namespace attributes up on every access: too slow per triple
+RDF_TYPE = f"<{RDF.type}>"
 ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 # A local name that is safe in any Turtle reader as the part after "prefix:".
 SAFE_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+# A triple as written: the N-Triples forms of its subject, predicate and object, and the object itself
+# (JSON-LD needs a literal's parts). Rows sort as their N-Triples lines do, by C string comparisons.
+Row = tuple[str, str, str, Node]
 
 
 def ntriples_term(term) -> str:
-    if isinstance(term, URIRef):
+    kind = type(term)  # not isinstance: rdflib's term classes make it slow, and it runs per term
+    if kind is not URIRef and kind is not BNode and kind is not Literal:
+        kind = next(base for base in (URIRef, BNode, Literal) if isinstance(term, base))
+    if kind is URIRef:
         return f"<{term}>"
-    if isinstance(term, BNode):
+    if kind is BNode:
         return f"_:{term}"
-    text = f'"{str(term).translate(ESCAPES)}"'
+    text = f'"{term.translate(ESCAPES)}"'
     if term.language:
         return f"{text}@{term.language}"
     return f"{text}^^<{term.datatype}>" if term.datatype else text
@@ -43,7 +50,7 @@ class Prefixes:
     def __init__(self, graph: Graph):
         bound = {str(namespace): prefix for prefix, namespace in graph.namespaces() if prefix}
         self.namespaces = sorted(bound.items(), key=lambda item: -len(item[0]))
-        self.cache: dict = {}
+        self.cache: dict[str, tuple[str, tuple[str, str] | None]] = {}
 
     def split(self, iri: str) -> tuple[str, str] | None:
         for namespace, prefix in self.namespaces:
@@ -51,55 +58,55 @@ class Prefixes:
                 return prefix, namespace
         return None
 
-    def term(self, term, used: set) -> str:
-        """prefix:local for an IRI, or for a literal's datatype, where a prefix fits; remembered per IRI
-        only, since literals rarely repeat."""
-        iri = term.datatype if isinstance(term, Literal) else term
-        if iri is None or isinstance(term, BNode):
-            return ntriples_term(term)
-        if iri not in self.cache:
-            found = self.split(str(iri))
-            self.cache[iri] = (None if found is None else f"{found[0]}:{str(iri)[len(found[1]):]}", found)
-        qname, found = self.cache[iri]
-        if found is None:
-            return ntriples_term(term)
-        used.add(found)
-        return qname if iri is term else ntriples_term(term)[: -len(iri) - 2] + qname
+    def iri(self, written: str, used: set) -> str:
+        """prefix:local for an IRI written <…>, where a prefix fits; remembered per IRI."""
+        known = self.cache.get(written)
+        if known is None:
+            found = self.split(written[1:-1])
+            known = self.cache[written] = (written if found is None else f"{found[0]}:{written[len(found[1]) + 1:-1]}",
+                                           found)
+        if known[1] is not None:
+            used.add(known[1])
+        return known[0]
+
+    def term(self, written: str, used: set) -> str:
+        """A term's Turtle form from its N-Triples form: the IRI, or a literal's datatype, abbreviated."""
+        if written[0] == "<":
+            return self.iri(written, used)
+        if written[-1] == ">":  # a typed literal; "^^" cannot occur in its datatype IRI
+            lexical, _, datatype = written.rpartition("^^")
+            return f"{lexical}^^{self.iri(datatype, used)}"
+        return written
 
 
-    def used_in(self, triples: Iterable[tuple]) -> set:
-        """The prefixes a Turtle header must declare for these triples (rdf:type is written `a`)."""
-        used: set = set()
-        for s, p, o in triples:
-            for term in (s, o) if p == RDF_TYPE else (s, p, o):
-                self.term(term, used)
-        return used
+def sorted_triples(triples: Iterable[tuple]) -> list[Row]:
+    """Triples as rows, without repeats, in the one order every writer follows."""
+    written = {(ntriples_term(s), ntriples_term(p), ntriples_term(o)): o for s, p, o in triples}
+    return sorted((*key, o) for key, o in written.items())
 
 
-def triple_key(triple: tuple) -> tuple[str, str, str]:
-    """The one order every writer follows: by the N-Triples form of subject, predicate, object."""
-    return ntriples_term(triple[0]), ntriples_term(triple[1]), ntriples_term(triple[2])
+def subject_rows(graph: Graph, subject) -> list[Row]:
+    """One subject's triples as sorted rows (a graph holds no repeats)."""
+    written = ntriples_term(subject)
+    return sorted((written, ntriples_term(p), ntriples_term(o), o) for _, p, o in graph.triples((subject, None, None)))
 
 
-def sorted_triples(triples: Iterable[tuple]) -> list[tuple]:
-    return sorted(set(triples), key=triple_key)
-
-
-def subject_blocks(ordered: Iterable[tuple]) -> Iterator[list[tuple]]:
+def subject_blocks(ordered: Iterable[Row]) -> Iterator[list[Row]]:
     return (list(block) for _, block in groupby(ordered, key=itemgetter(0)))
 
 
-def ntriples_block(block: list[tuple]) -> str:
-    return "".join(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n" for s, p, o in block)
+def ntriples_block(block: list[Row], used: set) -> str:
+    return "".join(f"{s} {p} {o} .\n" for s, p, o, _ in block)
 
 
-def turtle_block(block: list[tuple], prefixes: Prefixes, used: set) -> str:
-    """One subject: rdf:type first (it sorts first), then predicates and objects in order."""
+def turtle_block(block: list[Row], used: set, prefixes: Prefixes) -> str:
+    """One subject: rdf:type first (it sorts first), then predicates and objects in order. Adds the
+    prefixes it writes to `used`."""
     parts, predicate = [prefixes.term(block[0][0], used)], None
-    for _, p, o in block:
+    for _, p, o, _ in block:
         if p != predicate:
             parts.append((" ;\n    " if predicate is not None else " ")
-                         + ("a" if p == RDF_TYPE else prefixes.term(p, used)) + " " + prefixes.term(o, used))
+                         + ("a" if p == RDF_TYPE else prefixes.iri(p, used)) + " " + prefixes.term(o, used))
             predicate = p
         else:
             parts.append(" ,\n        " + prefixes.term(o, used))
@@ -110,11 +117,11 @@ def turtle_header(used: set) -> str:
     return "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(used)) + "\n"
 
 
-def jsonld_value(term) -> dict:
-    if isinstance(term, URIRef):
-        return {"@id": str(term)}
-    if isinstance(term, BNode):
-        return {"@id": f"_:{term}"}
+def jsonld_value(written: str, term) -> dict:
+    if written[0] == "<":
+        return {"@id": written[1:-1]}
+    if written[0] == "_":
+        return {"@id": written}
     value: dict = {"@value": str(term)}
     if term.language:
         value["@language"] = term.language
@@ -123,64 +130,66 @@ def jsonld_value(term) -> dict:
     return value
 
 
-def jsonld_node(block: list[tuple]) -> str:
+def jsonld_node(block: list[Row], used: set) -> str:
     """One subject as one line of expanded JSON-LD (the C encoder: no indent)."""
-    node: dict = {"@id": str(block[0][0])}
-    for _, p, o in block:
+    subject = block[0][0]
+    node: dict = {"@id": subject[1:-1] if subject[0] == "<" else subject}
+    for _, p, o, term in block:
         if p == RDF_TYPE:
-            node.setdefault("@type", []).append(str(o))
+            node.setdefault("@type", []).append(str(term))
         else:
-            node.setdefault(str(p), []).append(jsonld_value(o))
+            node.setdefault(p[1:-1], []).append(jsonld_value(o, term))
     return json.dumps(node, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
 class Framing:
     """How a format opens, separates and closes its subject blocks: the one description that both the
-    whole-text writers (pages, small files) and the streamed dumps follow."""
+    whole-text writers (pages, small files) and the streamed dumps follow. A block adds the prefixes
+    it writes to a set; a format that declares them (Turtle) opens with them, so its opening is
+    known once its blocks are written."""
     opening: str
     separator: str
     closing: str
-    block: Callable[[list[tuple]], str]
+    block: Callable[[list[Row], set], str]
+    declares_prefixes: bool = False
+
+    def opened(self, used: set) -> str:
+        return self.opening + (turtle_header(used) if self.declares_prefixes else "")
 
 
 NTRIPLES = Framing("", "", "", ntriples_block)
 JSONLD = Framing('{"@graph": [\n', ",\n", "\n]}\n", jsonld_node)
 
 
-def turtle_framing(prefixes: Prefixes, used: set) -> Framing:
-    """Turtle's header declares `used`, the prefixes its blocks write."""
-    return Framing(turtle_header(used), "\n", "", lambda block: turtle_block(block, prefixes, used))
+def turtle_framing(prefixes: Prefixes) -> Framing:
+    return Framing("", "\n", "", partial(turtle_block, prefixes=prefixes), declares_prefixes=True)
 
 
-def framings(prefixes: Prefixes, used: set) -> dict[str, Framing]:
+def framings(prefixes: Prefixes) -> dict[str, Framing]:
     """One per RDF format, keyed by file extension."""
-    return {"ttl": turtle_framing(prefixes, used), "nt": NTRIPLES, "jsonld": JSONLD}
+    return {"ttl": turtle_framing(prefixes), "nt": NTRIPLES, "jsonld": JSONLD}
 
 
-def framed(framing: Framing, ordered: list[tuple]) -> bytes:
-    """Triples already in sorted_triples order, as one text."""
-    body = framing.separator.join(framing.block(block) for block in subject_blocks(ordered))
-    return (framing.opening + body + framing.closing).encode("utf-8")
-
-
-def turtle_of_sorted(ordered: list[tuple], prefixes: Prefixes) -> bytes:
-    return framed(turtle_framing(prefixes, prefixes.used_in(ordered)), ordered)
+def framed(framing: Framing, ordered: list[Row]) -> bytes:
+    """Rows already in sorted_triples order, as one text."""
+    used: set = set()
+    body = framing.separator.join(framing.block(block, used) for block in subject_blocks(ordered))
+    return (framing.opened(used) + body + framing.closing).encode("utf-8")
 
 
 def turtle(triples: Iterable[tuple], prefixes: Prefixes) -> bytes:
-    return turtle_of_sorted(sorted_triples(triples), prefixes)
+    return framed(turtle_framing(prefixes), sorted_triples(triples))
 
 
 def jsonld(triples: Iterable[tuple]) -> bytes:
     return framed(JSONLD, sorted_triples(triples))
 
 
-def writers(prefixes: Prefixes) -> dict:
-    """One whole-text writer per RDF format, keyed by file extension, each taking triples already in
+def writers(prefixes: Prefixes) -> dict[str, Callable[[list[Row]], bytes]]:
+    """One whole-text writer per RDF format, keyed by file extension, each taking rows already in
     sorted_triples order."""
-    return {"ttl": lambda ordered: turtle_of_sorted(ordered, prefixes), "nt": partial(framed, NTRIPLES),
-            "jsonld": partial(framed, JSONLD)}
+    return {extension: partial(framed, framing) for extension, framing in framings(prefixes).items()}
 
 
 class CompressedCopy:
@@ -222,22 +231,46 @@ class CompressedCopy:
         return self.paths
 
 
+class StreamedText:
+    """One format's dump and its gzip, written a subject block at a time. Turtle opens with the
+    prefixes its blocks use, known only at the end: its body waits in a file beside the target, and
+    is copied after the opening when the dump closes."""
+
+    def __init__(self, path: Path, framing: Framing):
+        self.path, self.framing, self.blocks = path, framing, 0
+        self.body = path.with_name(f".{path.name}.body") if framing.declares_prefixes else None
+        self.target = open(self.body, "w", encoding="utf-8") if self.body else CompressedCopy(path)
+        if self.body is None:
+            self.target.write(framing.opening)
+
+    def write(self, block: list[Row], used: set) -> None:
+        self.target.write((self.framing.separator if self.blocks else "") + self.framing.block(block, used))
+        self.blocks += 1
+
+    def close(self, used: set) -> list[Path]:
+        self.target.write(self.framing.closing)
+        if self.body is None:
+            return self.target.close()
+        self.target.close()
+        whole = CompressedCopy(self.path)
+        whole.write(self.framing.opened(used))
+        with open(self.body, encoding="utf-8") as body:
+            for text in iter(partial(body.read, CompressedCopy.BATCH), ""):
+                whole.write(text)
+        self.body.unlink()
+        return whole.close()
+
+
 def write_dump(graph: Graph, folder: Path, stem: str, prefixes: Prefixes) -> list[Path]:
     """The whole graph in each format, and a gzip of each, in one pass over its subjects in order: the
-    memory of a subject's triples, not of the graph's text. A first pass finds the prefixes that
-    Turtle's header must declare."""
-    subjects = set(graph.subjects())
-    formats = framings(prefixes, prefixes.used_in(graph))
-    files = {extension: CompressedCopy(folder / f"{stem}.{extension}") for extension in formats}
-    for extension, framing in formats.items():
-        files[extension].write(framing.opening)
-    for index, subject in enumerate(sorted(subjects, key=ntriples_term)):
-        block = sorted(graph.triples((subject, None, None)), key=triple_key)
-        for extension, framing in formats.items():
-            files[extension].write((framing.separator if index else "") + framing.block(block))
-    for extension, framing in formats.items():
-        files[extension].write(framing.closing)
-    return [path for file in files.values() for path in file.close()]
+    memory of a subject's triples, not of the graph's text."""
+    files = [StreamedText(folder / f"{stem}.{extension}", framing) for extension, framing in framings(prefixes).items()]
+    used: set = set()
+    for subject in sorted(set(graph.subjects()), key=ntriples_term):
+        block = subject_rows(graph, subject)
+        for file in files:
+            file.write(block, used)
+    return [path for file in files for path in file.close(used)]
 
 
 def pretty_turtle(graph: Graph) -> bytes:

@@ -87,7 +87,7 @@ def parse_triples(path: Path, content: bytes, base_iri: str, label: str, convert
 
 
 def parse_file(path: Path, base_iri: str, label: str) -> tuple[Graph | None, list[Problem]]:
-    graph = Graph()
+    graph = Graph(bind_namespaces="none")  # the file's own prefixes only, as it declares them
     try:
         graph.parse(path, format="turtle", publicID=base_iri)
     except BadSyntax as error:
@@ -140,9 +140,9 @@ def load(settings: Settings) -> Sources:
             else:  # small, and published as pretty Turtle: rdflib's blank nodes keep that output stable
                 graph, found = parse_file(path, settings.base_iri, label)
                 triples = list(graph) if graph is not None else None
-                if kind == "shapes" and graph is not None:  # the shapes' own prefixes name paths in reports
+                if graph is not None:  # the shapes' prefixes name paths in reports, the ontology's name terms in dumps
                     for prefix, namespace in graph.namespaces():
-                        graphs["shapes"].bind(prefix, namespace)
+                        graphs["shapes" if kind == "shapes" else "data"].bind(prefix, namespace, replace=True)
             problems += found
             if triples is None:
                 continue

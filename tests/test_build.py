@@ -9,12 +9,14 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, VOID
 
 
 from conftest import ROOT, build, edit
 from twinning import build as build_stage
 from twinning import dumps
+from twinning.config import load_settings
 
 # What the official shapes report and why it is not fixed (README, "DCAT-AP conformance"):
 # bbox and centroid of France would have to be invented; the project is not an EU corporate body.
@@ -26,6 +28,8 @@ KNOWN_DCAT_WARNINGS = [
 ]
 
 
+
+BASE = load_settings(ROOT).base_iri
 
 
 def digest_tree(folder: Path) -> dict[str, str]:
@@ -68,11 +72,32 @@ def test_catalogue_checksums_and_sizes_match_files(built):
     catalogue = Graph().parse(built / "catalog.ttl")
     rows = catalogue.query("""PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX spdx: <http://spdx.org/rdf/terms#>
         SELECT ?url ?size ?sum WHERE { ?d dcat:downloadURL ?url ; dcat:byteSize ?size ; spdx:checksum/spdx:checksumValue ?sum }""")
-    assert len(rows) >= 15
+    assert len(rows) == 11  # the three dumps and their gzip, the ontology, three tables and their CSVW metadata
     for url, size, checksum in rows:
         path = built / str(url).removeprefix("https://example.org/twinning/")
         assert path.stat().st_size == int(size)
         assert hashlib.sha256(path.read_bytes()).hexdigest() == str(checksum)
+
+
+
+def test_void_counts_the_dump_and_describes_each_commune_file_as_a_subset(built):
+    """The catalogue's distributions are the whole dataset in some form; a commune's file is a part of it,
+    so VoID describes it as a subset (its triple count checked against the file itself)."""
+    void = Graph().parse(built / "void.ttl")
+    dump = Graph().parse(built / "downloads/twinning.nt", format="nt")
+    stated = {str(p).rsplit("#", 1)[1]: int(o) for p, o in void.predicate_objects(URIRef(BASE + "dataset/twinning"))
+              if isinstance(o, Literal) and o.datatype is not None}
+    assert (stated["triples"], stated["distinctSubjects"], stated["entities"], stated["properties"]) == \
+        (len(dump), len(set(dump.subjects())), len(set(dump.subjects(RDF.type))), len(set(dump.predicates())))
+    subsets = {str(void.value(part, VOID.dataDump)): (int(void.value(part, VOID.triples)), str(void.value(part, DCTERMS.title)))
+               for part in void.objects(URIRef(BASE + "dataset/twinning"), VOID.subset)}
+    assert sorted(subsets) == [f"{BASE}downloads/{stem}.ttl" for stem in
+                               ("angers", "bagneux", "bagnolet", "boulogne-billancourt", "ivry-sur-seine")]
+    for url, (triples, _) in subsets.items():
+        assert len(Graph().parse(built / url.removeprefix(BASE), format="turtle")) == triples
+    assert subsets[f"{BASE}downloads/ivry-sur-seine.ttl"][1] == "Partnerships published by Ivry-sur-Seine"
+    downloads = {str(url) for url in Graph().parse(built / "catalog.ttl").objects(None, URIRef("http://www.w3.org/ns/dcat#downloadURL"))}
+    assert f"{BASE}downloads/twinning.ttl" in downloads and not downloads & set(subsets)
 
 
 class PageParser(HTMLParser):

@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 
 import pyshacl
 from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import DCTERMS
 
 from . import catalog, dumps, sparql, tables
 from .cache import ResultCache, code_digest, digest_of
@@ -220,10 +221,14 @@ def write_sitemaps(folder: Path, base: str, pages: list[str]) -> int:
     return len(names) + 1
 
 
-def write_downloads(graph: Graph, sources: Sources, tw, downloads: Path, prefixes: dumps.Prefixes) -> dict[str, Path]:
-    """The whole dataset in each RDF format, the ontology and shapes, and one Turtle file per commune."""
+def write_downloads(graph: Graph, sources: Sources, tw, downloads: Path, prefixes: dumps.Prefixes,
+                    label: Callable) -> tuple[dict[str, Path], list[catalog.Subset], dumps.Counts]:
+    """The whole dataset in each RDF format, the ontology and shapes, and one Turtle file per commune (a
+    subset of the dataset, titled by its publisher's `label`). Returns every file written, the subsets,
+    and the dump's counts."""
     published = {}
-    for path in dumps.write_dump(graph, downloads, "twinning", prefixes):
+    paths, counts = dumps.write_dump(graph, downloads, "twinning", prefixes)
+    for path in paths:
         published[f"downloads/{path.name}"] = path
     vocabulary = Graph()
     vocabulary.namespace_manager = graph.namespace_manager
@@ -232,10 +237,16 @@ def write_downloads(graph: Graph, sources: Sources, tw, downloads: Path, prefixe
     write(downloads / "ontology.ttl", dumps.pretty_turtle(vocabulary))
     write(downloads / "shapes.ttl", dumps.pretty_turtle(sources.shapes))
     published["downloads/ontology.ttl"] = downloads / "ontology.ttl"
+    subsets = []
     for stem, triples in commune_parts(graph, sources, tw):
+        relative = f"downloads/{stem}.ttl"
         write(downloads / f"{stem}.ttl", dumps.turtle(triples, prefixes))
-        published[f"downloads/{stem}.ttl"] = downloads / f"{stem}.ttl"
-    return published
+        published[relative] = downloads / f"{stem}.ttl"
+        pages = sorted({(s, o) for s, p, o in triples if p == DCTERMS.publisher})
+        communes = sorted({label(commune) for _, commune in pages})
+        subsets.append(catalog.Subset(stem, f"Partnerships published by {', '.join(communes) or stem}", relative,
+                                      len(triples), tuple(str(page) for page, _ in pages)))
+    return published, subsets, counts
 
 
 def write_tables(graph: Graph, tw, base: str, comparison: list[dict], downloads: Path) -> dict[str, Path]:
@@ -251,26 +262,32 @@ def write_tables(graph: Graph, tw, base: str, comparison: list[dict], downloads:
 
 
 def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: str, published: dict[str, Path],
+                    subsets: list[catalog.Subset], counts: dumps.Counts,
                     folder: Path) -> tuple[dict[str, catalog.PublishedFile], list[str], list[str]]:
-    """The DCAT-AP catalogue, checked against the official shapes (a violation stops the build), and
-    VoID. Returns the files it describes, and the DCAT-AP violations and warnings."""
+    """The DCAT-AP catalogue of the whole dataset's files, checked against the official shapes (a
+    violation stops the build), and VoID, which also describes each commune's subset. Returns every
+    published file's size and checksum, and the DCAT-AP violations and warnings."""
     tw, base = settings.tw, settings.base_iri
     years = sorted(str(d)[:4] for prop in (tw.startDate, tw.endDate, tw.date, tw.startDecade)
                    for d in graph.objects(None, prop))
     release = catalog.Release(base, release_date, years[0] if years else None, years[-1] if years else None)
     labels = sorted(site.label(c) for c in graph.subjects(RDF.type, tw.Commune))
     files = {relative: catalog.PublishedFile.of(path) for relative, path in sorted(published.items())}
-    catalogue = catalog.catalogue(release, files, labels, URIRef(base + "ontology"))
+    parts = {subset.dump for subset in subsets}
+    distributions = {relative: file for relative, file in files.items() if relative not in parts}
+    catalogue = catalog.catalogue(release, distributions, labels, URIRef(base + "ontology"))
     violations, dcat_warnings = dcat_ap_report(catalogue, settings.shapes_dir)
     if violations:
         raise StageFailed([Problem("catalog.ttl", "-", "dcat-ap", v) for v in violations])
     write(folder / "catalog.ttl", dumps.pretty_turtle(catalogue))
     write(folder / "catalog.jsonld", dumps.jsonld(catalogue))
-    void = catalog.void_description(release, graph, [str(tw), "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#",
-                                                     "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#"],
-                                    sorted(p for p in published if ".ttl" in p or ".nt" in p), settings.sparql_endpoint)
-    write(folder / "void.ttl", dumps.pretty_turtle(void))
-    write(folder / ".well-known" / "void", dumps.pretty_turtle(void))
+    void = catalog.void_description(release, counts, [str(tw), "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#",
+                                                      "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#"],
+                                    sorted(p for p in distributions if p.startswith("downloads/twinning.") and ".jsonld" not in p),
+                                    subsets, settings.sparql_endpoint)
+    void_text = dumps.turtle(void, dumps.Prefixes(void))
+    write(folder / "void.ttl", void_text)
+    write(folder / ".well-known" / "void", void_text)
     return files, violations, dcat_warnings
 
 
@@ -288,12 +305,13 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
     # the pages are written by workers while this process writes the downloads and the catalogue
     with resource_documents(site, prefixes, folder, reuse, progress) as all_pages_written:
         with progress.stage("dumps", f"{len(graph)} triples"):
-            published = write_downloads(graph, sources, tw, downloads, prefixes)
+            published, subsets, counts = write_downloads(graph, sources, tw, downloads, prefixes, site.label)
         with progress.stage("csv"):
             comparison = analysis.comparison_table()
             published.update(write_tables(graph, tw, base, comparison, downloads))
         with progress.stage("catalogue"):
-            files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, folder)
+            files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, subsets, counts,
+                                                               folder)
         with progress.stage("pages", f"{len(site.documents)} resources"):
             fingerprints = all_pages_written()
     with progress.stage("site", "index pages, archived sources, sitemap"):

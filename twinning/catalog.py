@@ -9,6 +9,8 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
 
+from .dumps import Counts
+
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -202,8 +204,20 @@ def catalogue(release: Release, files: dict[str, PublishedFile], communes: list[
     return graph
 
 
-def void_description(release: Release, graph: Graph, vocabularies: list[str], dumps: list[str],
-                     sparql_endpoint: str | None) -> Graph:
+@dataclass(frozen=True)
+class Subset:
+    """One commune's part of the dataset, with its own Turtle file. VoID describes it as a subset rather
+    than DCAT as a distribution: a distribution is the whole dataset in some form, and a portal would
+    list thousands of them."""
+    name: str
+    title: str
+    dump: str  # relative to the base IRI
+    triples: int
+    sources: tuple[str, ...]  # the archived pages its facts are quoted from
+
+
+def void_description(release: Release, counts: Counts, vocabularies: list[str], dumps: list[str],
+                     subsets: list[Subset], sparql_endpoint: str | None) -> Graph:
     base = release.base_iri
     void = Graph()
     void.bind("void", VOID)
@@ -212,10 +226,10 @@ def void_description(release: Release, graph: Graph, vocabularies: list[str], du
     void.add((dataset, RDF.type, VOID.Dataset))
     void.add((dataset, DCTERMS.title, Literal("Twinnings and international partnerships of French communes", lang="en")))
     void.add((dataset, DCTERMS.license, LICENCE))
-    void.add((dataset, VOID.triples, Literal(len(graph))))
-    void.add((dataset, VOID.entities, Literal(len({s for s in graph.subjects(RDF.type, None)}))))
-    void.add((dataset, VOID.distinctSubjects, Literal(len(set(graph.subjects())))))
-    void.add((dataset, VOID.properties, Literal(len(set(graph.predicates())))))
+    void.add((dataset, VOID.triples, Literal(counts.triples)))
+    void.add((dataset, VOID.entities, Literal(counts.entities)))
+    void.add((dataset, VOID.distinctSubjects, Literal(counts.subjects)))
+    void.add((dataset, VOID.properties, Literal(len(counts.properties))))
     void.add((dataset, VOID.uriSpace, Literal(base)))
     void.add((dataset, VOID.rootResource, URIRef(base + "catalog")))
     for dump in dumps:
@@ -224,4 +238,11 @@ def void_description(release: Release, graph: Graph, vocabularies: list[str], du
         void.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
     if sparql_endpoint:
         void.add((dataset, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
+    for subset in subsets:
+        part = URIRef(f"{dataset}#{subset.name}")
+        void.add((dataset, VOID.subset, part))
+        for p, o in [(RDF.type, VOID.Dataset), (DCTERMS.title, Literal(subset.title, lang="en")),
+                     (VOID.dataDump, URIRef(base + subset.dump)), (VOID.triples, Literal(subset.triples)),
+                     *((DCTERMS.source, URIRef(source)) for source in subset.sources)]:
+            void.add((part, p, o))
     return void

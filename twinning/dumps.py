@@ -11,7 +11,7 @@ import json
 import re
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import groupby
 from operator import itemgetter
@@ -100,8 +100,7 @@ def ntriples_block(block: list[Row], used: set) -> str:
 
 
 def turtle_block(block: list[Row], used: set, prefixes: Prefixes) -> str:
-    """One subject: rdf:type first (it sorts first), then predicates and objects in order. Adds the
-    prefixes it writes to `used`."""
+    """One subject, its predicates in order, each with its objects. Adds the prefixes it writes to `used`."""
     parts, predicate = [prefixes.term(block[0][0], used)], None
     for _, p, o, _ in block:
         if p != predicate:
@@ -261,16 +260,31 @@ class StreamedText:
         return whole.close()
 
 
-def write_dump(graph: Graph, folder: Path, stem: str, prefixes: Prefixes) -> list[Path]:
+@dataclass
+class Counts:
+    """What VoID states about a dump, counted while it is written: no other pass over the graph."""
+    triples: int = 0
+    subjects: int = 0
+    entities: int = 0  # subjects with a type
+    properties: set = field(default_factory=set)
+
+
+def write_dump(graph: Graph, folder: Path, stem: str, prefixes: Prefixes) -> tuple[list[Path], Counts]:
     """The whole graph in each format, and a gzip of each, in one pass over its subjects in order: the
     memory of a subject's triples, not of the graph's text."""
     files = [StreamedText(folder / f"{stem}.{extension}", framing) for extension, framing in framings(prefixes).items()]
     used: set = set()
+    counts = Counts()
     for subject in sorted(set(graph.subjects()), key=ntriples_term):
         block = subject_rows(graph, subject)
         for file in files:
             file.write(block, used)
-    return [path for file in files for path in file.close(used)]
+        predicates = {row[1] for row in block}
+        counts.triples += len(block)
+        counts.subjects += 1
+        counts.entities += RDF_TYPE in predicates
+        counts.properties |= predicates
+    return [path for file in files for path in file.close(used)], counts
 
 
 def pretty_turtle(graph: Graph) -> bytes:

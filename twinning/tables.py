@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import lru_cache, partial
+from typing import Callable
 
 from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.namespace import DCTERMS, SKOS
@@ -61,6 +63,11 @@ def label(graph: Graph, node, language: str = "en") -> str:
     return str(node)
 
 
+def labeller(graph: Graph) -> Callable[..., str]:
+    """Communes, partners, kinds and statuses recur on many rows: each is labelled once per table."""
+    return lru_cache(maxsize=None)(partial(label, graph))
+
+
 def first(graph: Graph, node, prop) -> str:
     if node is None:  # rdflib would read None as "any subject"
         return ""
@@ -77,25 +84,25 @@ def source_and_commune(graph: Graph, node, tw: Namespace):
 
 
 def partnership_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
-    rows = []
+    rows, named = [], labeller(graph)
     for partnership in sorted(graph.subjects(RDF.type, tw.Partnership), key=str):
         source, commune = source_and_commune(graph, partnership, tw)
         others = sorted((p for p in graph.objects(partnership, tw.partner) if p != commune), key=str)
         rows.append([
-            str(partnership), first(graph, commune, tw.inseeCode), label(graph, commune, "fr"),
-            " | ".join(label(graph, p, "fr") for p in others),
+            str(partnership), first(graph, commune, tw.inseeCode), named(commune, "fr"),
+            " | ".join(named(p, "fr") for p in others),
             " | ".join(first(graph, p, tw.wikidataItem).removeprefix(WD_PREFIX) for p in others),
             " | ".join(first(graph, p, tw.countryCode) for p in others),
-            label(graph, graph.value(partnership, tw.kind)),
+            named(graph.value(partnership, tw.kind)),
             first(graph, partnership, tw.startDate), first(graph, partnership, tw.endDate),
-            " | ".join(sorted(label(graph, s) for s in graph.objects(partnership, tw.status))),
+            " | ".join(sorted(named(s) for s in graph.objects(partnership, tw.status))),
             str(source),
         ])
     return rows
 
 
 def activity_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
-    rows = []
+    rows, named = [], labeller(graph)
     for activity in sorted(graph.subjects(RDF.type, tw.Activity), key=str):
         source, commune = source_and_commune(graph, activity, tw)
         rows.append([
@@ -103,8 +110,8 @@ def activity_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
             " | ".join(sorted(str(p) for p in graph.objects(activity, tw.partnership))),
             first(graph, commune, tw.inseeCode), first(graph, activity, tw.statedPeriod),
             first(graph, activity, tw.startDate), first(graph, activity, tw.endDate),
-            " | ".join(sorted(label(graph, d) for d in graph.objects(activity, tw.activityDomain))),
-            " | ".join(sorted(label(graph, s) for s in graph.objects(activity, tw.status))),
+            " | ".join(sorted(named(d) for d in graph.objects(activity, tw.activityDomain))),
+            " | ".join(sorted(named(s) for s in graph.objects(activity, tw.status))),
             str(source),
         ])
     return rows

@@ -39,7 +39,7 @@ def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> None:
             names[node] = URIRef(f"{str(owner_iri).split('#')[0]}#{local}-{digest}")
         return names[node]
 
-    blank = {node for s, _, o in graph for node in (s, o) if isinstance(node, BNode)}
+    blank = {node for s, _, o in graph for node in (s, o) if type(node) is BNode}  # isinstance is slow on rdflib terms
     for node in blank:  # every name first, while the graph still holds the blank nodes they are read from
         name(node)
     touched = {triple for node in blank for triple in (*graph.triples((node, None, None)), *graph.triples((None, None, node)))}

@@ -16,6 +16,7 @@ from .wikidata_reference import qid_of
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 WDT = "http://www.wikidata.org/entity/"
+LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, Namespace("http://xmlns.com/foaf/0.1/").name)  # in order of preference
 
 
 @lru_cache(maxsize=1 << 16)
@@ -33,6 +34,19 @@ def environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
+def labels_by_node(graph: Graph) -> dict:
+    """Each node's labels from the first of LABEL_PROPERTIES that it has, in one pass over those
+    properties: the pages ask for the labels of most nodes, and a lookup per node costs more than the
+    whole pass. Worked out before the page workers fork, so they share it."""
+    found: dict = {}
+    for rank, prop in enumerate(LABEL_PROPERTIES):
+        for node, value in graph.subject_objects(prop):
+            known = found.setdefault(node, (rank, []))
+            if known[0] == rank:
+                known[1].append(value)
+    return {node: values for node, (_, values) in found.items()}
+
+
 @dataclass
 class Site:
     graph: Graph
@@ -41,6 +55,10 @@ class Site:
     env: Environment = field(default_factory=environment)
     labels: dict = field(default_factory=dict, init=False, repr=False)  # (node, language) -> label
     link_targets: dict = field(default_factory=dict, init=False, repr=False)  # IRI -> (page file, fragment)
+    label_values: dict = field(init=False, repr=False)  # node -> its labels from the first property it has
+
+    def __post_init__(self):
+        self.label_values = labels_by_node(self.graph)
 
     def document_path(self, iri) -> str | None:
         """`…/partner/la-lisa#wikidata` lives on the page `partner/la-lisa`; the base itself is `index`."""
@@ -72,10 +90,9 @@ class Site:
         return self.labels[key]
 
     def find_label(self, node, language: str) -> str:
-        for prop in (SKOS.prefLabel, RDFS.label, Namespace("http://xmlns.com/foaf/0.1/").name):
-            values = sorted(self.graph.objects(node, prop), key=lambda v: (getattr(v, "language", None) != language, str(v)))
-            if values:
-                return str(values[0])
+        values = self.label_values.get(node)
+        if values:
+            return str(min(values, key=lambda v: (getattr(v, "language", None) != language, str(v))))
         text = str(node)
         if text.startswith(self.base_iri):
             return text[len(self.base_iri):]

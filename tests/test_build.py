@@ -59,6 +59,8 @@ def test_streamed_dumps_equal_the_whole_text_writers_and_their_gzip(built, tmp_p
         assert plain == whole_text(ordered)
         assert gzip.decompress((tmp_path / f"streamed.{extension}.gz").read_bytes()) == plain
     assert (tmp_path / "streamed.nt").read_bytes() == (built / "downloads" / "twinning.nt").read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(  # Turtle's waiting body is gone
+        f"streamed.{extension}{gz}" for extension in ("ttl", "nt", "jsonld") for gz in ("", ".gz"))
 
 
 def test_catalogue_passes_dcat_ap_3(built):

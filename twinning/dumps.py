@@ -100,9 +100,10 @@ def ntriples_block(block: list[Row], used: set) -> str:
 
 
 def turtle_block(block: list[Row], used: set, prefixes: Prefixes) -> str:
-    """One subject, its predicates in order, each with its objects. Adds the prefixes it writes to `used`."""
+    """One subject, `a` first as people write Turtle, then its other predicates in order, each with its
+    objects. Adds the prefixes it writes to `used`."""
     parts, predicate = [prefixes.term(block[0][0], used)], None
-    for _, p, o, _ in block:
+    for _, p, o, _ in sorted(block, key=lambda row: row[1] != RDF_TYPE):  # stable: the rest keeps its order
         if p != predicate:
             parts.append((" ;\n    " if predicate is not None else " ")
                          + ("a" if p == RDF_TYPE else prefixes.iri(p, used)) + " " + prefixes.term(o, used))

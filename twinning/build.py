@@ -242,10 +242,10 @@ def write_downloads(graph: Graph, sources: Sources, tw, downloads: Path, prefixe
         relative = f"downloads/{stem}.ttl"
         write(downloads / f"{stem}.ttl", dumps.turtle(triples, prefixes))
         published[relative] = downloads / f"{stem}.ttl"
-        pages = sorted({(s, o) for s, p, o in triples if p == DCTERMS.publisher})
-        communes = sorted({label(commune) for _, commune in pages})
+        quoted_pages = sorted({(s, o) for s, p, o in triples if p == DCTERMS.publisher})  # (page, its commune)
+        communes = sorted({label(commune) for _, commune in quoted_pages})
         subsets.append(catalog.Subset(stem, f"Partnerships published by {', '.join(communes) or stem}", relative,
-                                      len(triples), tuple(str(page) for page, _ in pages)))
+                                      len(triples), tuple(str(page) for page, _ in quoted_pages)))
     return published, subsets, counts
 
 

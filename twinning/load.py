@@ -30,6 +30,9 @@ class Sources:
     data_dir: Path | None = None
     digests: dict = field(default_factory=dict)  # file -> sha256 of its bytes: what cached results are keyed on
     also_described_in: dict = field(default_factory=dict)  # subject -> the other files that describe it (rare)
+    # data and vocabulary again, in Oxigraph, where pySHACL reads them several times faster than from
+    # rdflib's store; its blank nodes carry the same identifiers as the graphs'
+    store: oxigraph.Store | None = None
 
     def file_of(self, node) -> str:
         return self.origin.get(node, "?")
@@ -53,7 +56,8 @@ def empty_file(label: str) -> Problem:
 
 def oxigraph_terms():
     """Oxigraph parses Turtle about ten times faster than rdflib; its terms become rdflib terms once each,
-    shared by every triple that uses them (which also keeps memory down)."""
+    shared by every triple that uses them (which also keeps memory down). A blank node keeps Oxigraph's
+    identifier, which the parser makes unique per file, so that both stores name it alike."""
     known: dict = {}
 
     def convert(term):
@@ -62,7 +66,7 @@ def oxigraph_terms():
             if isinstance(term, oxigraph.NamedNode):
                 converted = URIRef(term.value)
             elif isinstance(term, oxigraph.BlankNode):
-                converted = BNode()
+                converted = BNode(term.value)
             elif term.language:
                 converted = Literal(term.value, lang=term.language)
             else:
@@ -73,17 +77,35 @@ def oxigraph_terms():
     return convert
 
 
-def parse_triples(path: Path, content: bytes, base_iri: str, label: str, convert) -> tuple[list | None, list[Problem]]:
-    """The fast path; anything Oxigraph refuses goes through rdflib, whose messages curators already know."""
+def oxigraph_term(term):
+    """An rdflib term as Oxigraph's, for the few triples rdflib parses (the vocabulary)."""
+    if isinstance(term, BNode):
+        return oxigraph.BlankNode(str(term))
+    if isinstance(term, URIRef):
+        return oxigraph.NamedNode(str(term))
+    if term.language:
+        return oxigraph.Literal(str(term), language=term.language)
+    return oxigraph.Literal(str(term), datatype=oxigraph.NamedNode(str(term.datatype)) if term.datatype else None)
+
+
+def as_quads(triples: list) -> list:
+    return [oxigraph.Quad(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o)) for s, p, o in triples]
+
+
+def parse_triples(path: Path, content: bytes, base_iri: str, label: str,
+                  convert) -> tuple[list | None, list | None, list[Problem]]:
+    """The file's triples as rdflib's and as Oxigraph's. The fast path; anything Oxigraph refuses goes
+    through rdflib, whose messages curators already know."""
     try:
-        triples = [(convert(q.subject), convert(q.predicate), convert(q.object))
-                   for q in oxigraph.parse(content, format=oxigraph.RdfFormat.TURTLE, base_iri=base_iri)]
+        quads = list(oxigraph.parse(content, format=oxigraph.RdfFormat.TURTLE, base_iri=base_iri,
+                                    rename_blank_nodes=True))  # `_:b` in two files: two blank nodes
     except (SyntaxError, ValueError):
         graph, problems = parse_file(path, base_iri, label)
-        return (list(graph) if graph is not None else None), problems
-    if not triples:
-        return None, [empty_file(label)]
-    return triples, []
+        triples = list(graph) if graph is not None else None
+        return triples, (as_quads(triples) if triples else None), problems
+    if not quads:
+        return None, None, [empty_file(label)]
+    return [(convert(q.subject), convert(q.predicate), convert(q.object)) for q in quads], quads, []
 
 
 def parse_file(path: Path, base_iri: str, label: str) -> tuple[Graph | None, list[Problem]]:
@@ -127,6 +149,7 @@ def load(settings: Settings) -> Sources:
     digests: dict[str, str] = {}
     typed_in: dict[URIRef, str] = {}
     convert = oxigraph_terms()
+    store = oxigraph.Store()
     # shapes/ subfolders hold third-party shapes (DCAT-AP) for the catalogue, not for our data
     folders = [("data", settings.data_dir, True), ("vocabulary", settings.ontology_dir, True),
                ("shapes", settings.shapes_dir, False)]
@@ -136,10 +159,11 @@ def load(settings: Settings) -> Sources:
             content = path.read_bytes()
             digests[label] = hashlib.sha256(content).hexdigest()
             if kind == "data":
-                triples, found = parse_triples(path, content, settings.base_iri, label, convert)
+                triples, quads, found = parse_triples(path, content, settings.base_iri, label, convert)
             else:  # small, and published as pretty Turtle: rdflib's blank nodes keep that output stable
                 graph, found = parse_file(path, settings.base_iri, label)
                 triples = list(graph) if graph is not None else None
+                quads = as_quads(triples) if triples and kind == "vocabulary" else None
                 if graph is not None:  # the shapes' prefixes name paths in reports, the ontology's name terms in dumps
                     for prefix, namespace in graph.namespaces():
                         graphs["shapes" if kind == "shapes" else "data"].bind(prefix, namespace, replace=True)
@@ -158,12 +182,14 @@ def load(settings: Settings) -> Sources:
                     also_described_in.setdefault(subject, []).append(label)
             target = graphs[kind]
             target.addN((s, p, o, target) for s, p, o in triples)
+            if quads:
+                store.extend(quads)
     if problems:
         raise StageFailed(problems)
     for graph in graphs.values():
         graph.bind("tw", settings.tw)
     return Sources(graphs["data"], graphs["vocabulary"], graphs["shapes"], origin, settings.data_dir, digests,
-                   also_described_in)
+                   also_described_in, store)
 
 
 def describe(node, graph: Graph) -> str:

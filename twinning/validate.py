@@ -10,6 +10,7 @@ import pyshacl
 from pyshacl.entrypoints import meta_validate
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
+from rdflib.graph import ReadOnlyGraphAggregate
 
 from .cache import ResultCache, code_digest, digest_of
 from .load import Sources, describe
@@ -94,10 +95,10 @@ def path_text(report: Graph, path, nm) -> str | None:
 
 
 def validate(sources: Sources, progress: Progress | None = None, cache: ResultCache | None = None) -> list[Problem]:
-    """The shapes first; then the data in shards of whole files, validated on every core. A shard carries
-    every resource its own resources point to (with the vocabulary), so sh:class and sh:node see what
-    they need, but validates only the focus nodes it owns; a problem seen by two shards is reported
-    once. A shard whose inputs are unchanged since an earlier run takes that run's result from the cache."""
+    """The shapes first; then the data in shards of whole files, validated on every core. Each shard
+    validates the focus nodes it owns against all the data and the vocabulary (in Oxigraph, which the
+    forked workers share); a problem seen by two shards is reported once. A shard whose inputs are
+    unchanged since an earlier run takes that run's result from the cache."""
     progress = progress or Progress(live=False)
     cache = cache or ResultCache(None)
     rules = digest_of(code_digest(), sources.schema_digest())
@@ -111,7 +112,8 @@ def validate(sources: Sources, progress: Progress | None = None, cache: ResultCa
     found: set[Problem] = set()
     keys, validated = set(), 0
     shapes = one_pass_per_property(sources.shapes)
-    results = fork_map(lambda files: validate_shard(sources, shapes, files, in_data, rules, cache), shards)
+    selections = focus_selections(shapes, ReadOnlyGraphAggregate([sources.data, sources.vocabulary]))
+    results = fork_map(lambda files: validate_shard(sources, shapes, selections, files, in_data, rules, cache), shards)
     for done, (key, shard_problems, fresh) in enumerate(results, 1):
         found.update(shard_problems)
         keys.add(key)
@@ -135,49 +137,41 @@ def file_shards(sources: Sources) -> list[list[str]]:
     return [shard for shard in shards if shard]
 
 
-def shard_closure(sources: Sources, files: list[str]) -> tuple[list[tuple], set, set]:
-    """The triples of the shard's own resources and of every resource they point to, transitively;
-    the subjects of both; the shard's own subjects."""
+def shard_reach(sources: Sources, files: list[str]) -> tuple[set, set]:
+    """What validating the shard's resources can read, following their values transitively (our shapes
+    have no inverse paths), and the shard's own resources."""
     data = sources.data
     chosen = set(files)
     own = {subject for subject, file in sources.origin.items() if file in chosen}
     pending = list(own)
     seen = set(own)
-    triples = []
     while pending:
-        subject = pending.pop()
-        for triple in data.triples((subject, None, None)):
-            triples.append(triple)
-            value = triple[2]
+        for value in data.objects(pending.pop(), None):
             if not isinstance(value, Literal) and value not in seen and (value, None, None) in data:
                 seen.add(value)
                 pending.append(value)
-    return triples, seen, own
+    return seen, own
 
 
-def validate_shard(sources: Sources, shapes: Graph, files: list[str], in_data: set, rules: str,
+def validate_shard(sources: Sources, shapes: Graph, selections: dict, files: list[str], in_data: set, rules: str,
                    cache: ResultCache) -> tuple[str, list[Problem], bool]:
     """(key, problems, whether pySHACL ran). The key covers the files the shard owns, and every file that
-    describes a resource of the closure, so a change anywhere the shapes could look is seen."""
-    triples, subjects, own = shard_closure(sources, files)
+    describes a resource it can read, so a change anywhere the shapes could look is seen."""
+    subjects, own = shard_reach(sources, files)
     inputs = {f"{file}={sources.digests[file]}" for subject in subjects for file in sources.files_describing(subject)}
     key = digest_of(rules, "owns", *files, "reads", *sorted(inputs))
 
     def validates_here(subject) -> bool:  # its own resources, and what no data file describes (the vocabulary)
         return subject in own or subject not in in_data
-    problems, fresh = cache.problems("validation", key, lambda: run_pyshacl(sources, shapes, triples, validates_here))
+    problems, fresh = cache.problems("validation", key, lambda: run_pyshacl(
+        sources, shapes, targets_within(shapes, selections, validates_here)))
     return key, problems, fresh
 
 
-def run_pyshacl(sources: Sources, shapes: Graph, triples: list[tuple], validates_here) -> list[Problem]:
-    graph = Graph()
-    graph.namespace_manager = sources.data.namespace_manager
-    graph.addN((s, p, o, graph) for s, p, o in sources.vocabulary)
-    graph.addN((s, p, o, graph) for s, p, o in triples)
-    # a copy in any case: pySHACL adds RDFS axioms to the shapes graph it is given, and ours are published
-    targeted = targets_within(shapes, graph, validates_here)
-    _, report, _ = pyshacl.validate(graph, shacl_graph=targeted, inference="none", advanced=False, allow_warnings=True)
-    return results_as_problems(report, graph, sources.origin, "shacl", shapes)
+def run_pyshacl(sources: Sources, shapes: Graph, targeted: Graph) -> list[Problem]:
+    _, report, _ = pyshacl.validate(sources.store, shacl_graph=targeted, inference="none", advanced=False,
+                                    allow_warnings=True)
+    return results_as_problems(report, sources.data, sources.origin, "shacl", shapes)
 
 
 def one_pass_per_property(shapes: Graph) -> Graph:
@@ -201,22 +195,31 @@ def one_pass_per_property(shapes: Graph) -> Graph:
     return copy
 
 
-def targets_within(shapes: Graph, graph: Graph, validates_here) -> Graph:
-    """A copy of the shapes whose target declarations are replaced by the focus nodes they select in
-    `graph` (SHACL 2.1.3) through a triple whose subject `validates_here` accepts, named with
-    sh:targetNode. A shard thus validates what it owns, not the resources it carries for sh:class and
-    sh:node to read; each of those is validated by the shard that owns it."""
-    copy = Graph(store="SimpleMemory")  # pySHACL needs no contexts in the shapes graph, and it is rebuilt per shard
+def focus_selections(shapes: Graph, graph: Graph) -> dict:
+    """(declaration, value) -> (subject, focus node) for each focus node that target declaration selects
+    in `graph`, with the subject of the triple that selects it: found once, shared by every shard."""
+    return {(declaration, value): selected_by(graph, declaration, value)
+            for _, declaration, value in shapes if declaration in TARGETS}
+
+
+def targets_within(shapes: Graph, selections: dict, validates_here) -> Graph:
+    """A copy of the shapes whose target declarations are replaced by the focus nodes they select
+    (SHACL 2.1.3) through a triple whose subject `validates_here` accepts, named with sh:targetNode.
+    A shard thus validates what it owns; what its resources point to is validated by its own shard."""
+    # a copy in any case: pySHACL adds RDFS axioms to the shapes graph it is given, and ours are published;
+    # it needs no contexts in the shapes graph
+    copy = Graph(store="SimpleMemory")
     copy.namespace_manager = shapes.namespace_manager
     focus_nodes = {}  # several shapes share a declaration once their property shapes carry its targets
+    target_node = SH.targetNode
     for shape, declaration, value in shapes:
         if declaration not in TARGETS:
             copy.add((shape, declaration, value))
             continue
         if (declaration, value) not in focus_nodes:
-            focus_nodes[declaration, value] = [node for subject, node in selected_by(graph, declaration, value)
+            focus_nodes[declaration, value] = [node for subject, node in selections[declaration, value]
                                                if validates_here(subject)]
-        copy.addN((shape, SH.targetNode, node, copy) for node in focus_nodes[declaration, value])
+        copy.addN((shape, target_node, node, copy) for node in focus_nodes[declaration, value])
     return copy
 
 

@@ -93,6 +93,20 @@ def test_two_resources_with_one_iri_in_two_files(project_copy, capsys):
            "already defined in data/angers.ttl" in err
 
 
+def test_one_blank_node_label_in_two_files_names_two_nodes(project_copy, capsys):
+    """Turtle scopes a blank node label to its file: two files' `_:quote` are two citations, each with
+    one quote, not one citation with two."""
+    for name in ("angers", "bagneux"):
+        path = project_copy / f"data/{name}.ttl"
+        text = path.read_text(encoding="utf-8")
+        start = text.index("tw:citation [ ")
+        end = text.index(" ]", start)
+        path.write_text(text[:start] + "tw:citation _:quote" + text[end + 2:]
+                        + f"\n_:quote {text[start + len('tw:citation [ '):end]} .\n", encoding="utf-8")
+    status, err = run_validate(project_copy, capsys)
+    assert status == 0, err
+
+
 def test_two_resources_with_one_iri_in_one_file(project_copy, capsys):
     text = (project_copy / "data/angers.ttl").read_text()
     block = text[text.index("<partnership/angers-bamako> a"):text.index("<partnership/angers-yantai> a")]

@@ -30,8 +30,9 @@ class Sources:
     data_dir: Path | None = None
     digests: dict = field(default_factory=dict)  # file -> sha256 of its bytes: what cached results are keyed on
     also_described_in: dict = field(default_factory=dict)  # subject -> the other files that describe it (rare)
-    # data and vocabulary again, in Oxigraph, where pySHACL reads them several times faster than from
-    # rdflib's store; its blank nodes carry the same identifiers as the graphs'
+    # data and vocabulary again, in Oxigraph, which pySHACL reads directly: each validation shard reads
+    # all of it, where copying its part into an rdflib graph cost more than validating it; its blank
+    # nodes carry the same identifiers as the graphs'
     store: oxigraph.Store | None = None
 
     def file_of(self, node) -> str:

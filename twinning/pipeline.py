@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+
 from .cache import ResultCache
 from .check import check
 from .config import Settings
@@ -20,6 +22,18 @@ def verified_sources(settings: Settings, progress: Progress | None = None) -> tu
         problems = check(sources, settings.base_iri, settings.tw)
     with progress.stage("validate"):
         problems += validate(sources, progress, ResultCache(settings.cache_dir, settings.reuse_cache))
+    sources.store = None  # validation was its one reader
+    return_freed_memory()
     if errors(problems):
         raise StageFailed(problems)
     return sources, problems
+
+
+def return_freed_memory() -> None:
+    """Oxigraph frees its store through the C allocator, which keeps the pages for later C allocations;
+    Python's own allocator does not use them, so the store would add to the build's peak memory.
+    glibc's malloc_trim hands them back to the system (measured on the P190 network: 205 -> 42 MiB)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the pages stay with the C allocator
+        pass

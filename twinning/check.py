@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import RDF, Literal, Namespace, URIRef, XSD
+from rdflib import RDF, Graph, Literal, Namespace, URIRef, XSD
 
 from .load import Sources, describe
 from .problems import Problem
@@ -58,10 +59,33 @@ def check_quotes(sources: Sources, tw: Namespace) -> list[Problem]:
     return problems
 
 
-def check_iris(sources: Sources, base_iri: str, tw: Namespace) -> list[Problem]:
+@dataclass
+class DataTerms:
+    """What the checks of every triple read, gathered in one pass over the data instead of one each."""
+    subjects: set = field(default_factory=set)
+    predicates: set = field(default_factory=set)
+    ours: list = field(default_factory=list)  # the triples whose object is an IRI under the base
+    typed: list = field(default_factory=list)  # the triples whose object is a literal of a checked datatype
+
+
+def data_terms(graph: Graph, base_iri: str) -> DataTerms:
+    terms = DataTerms()
+    for triple in graph:
+        subject, predicate, obj = triple
+        terms.subjects.add(subject)
+        terms.predicates.add(predicate)
+        kind = type(obj)  # isinstance is slow on rdflib terms
+        if kind is URIRef and obj.startswith(base_iri):
+            terms.ours.append(triple)
+        elif kind is Literal and obj.datatype in LEXICAL_FORMS:
+            terms.typed.append(triple)
+    return terms
+
+
+def check_iris(sources: Sources, terms: DataTerms, base_iri: str, tw: Namespace) -> list[Problem]:
     problems = []
-    for subject in sorted(set(sources.data.subjects()), key=str):
-        if not isinstance(subject, URIRef):
+    for subject in terms.subjects:
+        if type(subject) is not URIRef:
             continue
         text = str(subject)
         if not text.startswith(base_iri):
@@ -70,34 +94,33 @@ def check_iris(sources: Sources, base_iri: str, tw: Namespace) -> list[Problem]:
         elif not text.startswith(str(tw)) and not DATA_PATH.fullmatch(text[len(base_iri):]):
             problems.append(Problem(sources.file_of(subject), text, "iri-form",
                                     "an IRI path must be lower-case ASCII words joined by '-' or '/' (e.g. partner/la-lisa)"))
-    return problems
+    return sorted(problems)
 
 
-def check_references(sources: Sources, base_iri: str) -> list[Problem]:
+def check_references(sources: Sources, terms: DataTerms, base_iri: str) -> list[Problem]:
     """Every IRI of ours that data points at must be described somewhere: a typo is not a new resource."""
-    known = set(sources.data.subjects()) | set(sources.vocabulary.subjects())
+    known = terms.subjects | set(sources.vocabulary.subjects())
     problems = []
-    for subject, predicate, obj in sources.data:
-        if isinstance(obj, URIRef) and str(obj).startswith(base_iri) and obj not in known:
+    for subject, predicate, obj in terms.ours:
+        if obj not in known:
             problems.append(Problem(sources.file_of(subject), describe(subject, sources.data), "reference-exists",
                                     f"{sources.data.namespace_manager.normalizeUri(predicate)} points to {obj}, "
                                     "which no file describes"))
-    for predicate in set(sources.data.predicates()) | set(sources.data.objects(None, RDF.type)):
+    for predicate in terms.predicates | set(sources.data.objects(None, RDF.type)):
         if str(predicate).startswith(base_iri) and predicate not in known:
             problems.append(Problem("data/", str(predicate), "reference-exists",
                                     f"{predicate} is used in data/ but the ontology does not define it"))
     return sorted(set(problems))
 
 
-def check_literals(sources: Sources) -> list[Problem]:
+def check_literals(sources: Sources, terms: DataTerms) -> list[Problem]:
     problems = []
-    for subject, predicate, obj in sources.data:
-        if isinstance(obj, Literal) and obj.datatype in LEXICAL_FORMS:
-            if not LEXICAL_FORMS[obj.datatype].fullmatch(str(obj)):
-                kind = sources.data.namespace_manager.normalizeUri(obj.datatype)
-                problems.append(Problem(sources.file_of(subject), describe(subject, sources.data), "literal-form",
-                                        f"«{obj}» is not a valid {kind} "
-                                        f"(on {sources.data.namespace_manager.normalizeUri(predicate)})"))
+    for subject, predicate, obj in terms.typed:
+        if not LEXICAL_FORMS[obj.datatype].fullmatch(str(obj)):
+            kind = sources.data.namespace_manager.normalizeUri(obj.datatype)
+            problems.append(Problem(sources.file_of(subject), describe(subject, sources.data), "literal-form",
+                                    f"«{obj}» is not a valid {kind} "
+                                    f"(on {sources.data.namespace_manager.normalizeUri(predicate)})"))
     return sorted(problems)
 
 
@@ -116,5 +139,6 @@ def check_wikidata_confirmations(sources: Sources, tw: Namespace) -> list[Proble
 
 
 def check(sources: Sources, base_iri: str, tw: Namespace) -> list[Problem]:
-    return (check_quotes(sources, tw) + check_iris(sources, base_iri, tw) + check_references(sources, base_iri)
-            + check_literals(sources) + check_wikidata_confirmations(sources, tw))
+    terms = data_terms(sources.data, base_iri)
+    return (check_quotes(sources, tw) + check_iris(sources, terms, base_iri, tw) + check_references(sources, terms, base_iri)
+            + check_literals(sources, terms) + check_wikidata_confirmations(sources, tw))

@@ -9,6 +9,16 @@ from pathlib import Path
 from rdflib import Namespace
 
 
+class OntologyNamespace(Namespace):
+    """rdflib makes a new URIRef, and checks it, each time `tw.partner` is read; a build reads our
+    terms hundreds of thousands of times (over a second on the P190 network), so each is kept."""
+
+    def __getattr__(self, name: str):
+        term = super().__getattr__(name)
+        self.__dict__[name] = term
+        return term
+
+
 @dataclass(frozen=True)
 class Settings:
     root: Path
@@ -26,7 +36,7 @@ class Settings:
     @property
     def tw(self) -> Namespace:
         """The ontology namespace lives under the base IRI, like every other resource."""
-        return Namespace(self.base_iri + "ontology/")
+        return OntologyNamespace(self.base_iri + "ontology/")
 
     @property
     def dump_path(self) -> Path:

@@ -109,11 +109,11 @@ def validate(sources: Sources, progress: Progress | None = None, cache: ResultCa
         return problems
     shards = file_shards(sources)
     shard_of_file = {file: index for index, files in enumerate(shards) for file in files}
-    in_data = {subject for subject in sources.origin
-               if any(file.startswith("data/") for file in sources.files_describing(subject))}
 
-    def shard_of(subject) -> int | None:  # a data file's shard; None for the vocabulary, which every shard validates
-        return shard_of_file[sources.origin[subject]] if subject in in_data else None
+    def shard_of(subject) -> int | None:
+        """The shard of the data file that describes it first (data/ is loaded first, so a resource any
+        data file describes has one); None for the vocabulary, which every shard validates."""
+        return shard_of_file.get(sources.origin.get(subject))
     own: list[list] = [[] for _ in shards]  # each shard's subjects: those its files describe first
     for subject, file in sources.origin.items():
         if file in shard_of_file:

@@ -40,8 +40,8 @@ def optimised_build(project: Path, output: Path, reuse: bool) -> dict:
 
     settings = load_settings(project).with_overrides(output=str(output), reuse_cache=reuse)
     progress = Progress(live=False)
-    sources, warnings = verified_sources(settings, progress)
-    result = publish(sources, warnings, settings, settings.release_date, progress)
+    with verified_sources(settings, progress) as (sources, warnings):
+        result = publish(sources, warnings, settings, settings.release_date, progress)
     return {"stages": progress.seconds, "peaks": progress.peak_mib, "triples": result.triples,
             "pages": result.pages, "files": result.files, "notes": progress.notes}
 

@@ -28,8 +28,8 @@ def per_commune(sources, cls):
 
 
 def test_real_data_is_valid(settings):
-    _, problems = verified_sources(settings)
-    assert [p for p in problems if p.severity == "error"] == []
+    with verified_sources(settings) as (_, problems):
+        assert [p for p in problems if p.severity == "error"] == []
 
 
 def test_counts_per_commune(sources, settings):

@@ -27,8 +27,8 @@ def build(project: Path, output: Path, reuse: bool = True) -> dict[str, str]:
     """In this process, so that the test can make shards small; returns what each stage reused."""
     settings = load_settings(project).with_overrides(output=str(output), reuse_cache=reuse)
     progress = Progress(live=False)
-    sources, warnings = verified_sources(settings, progress)
-    publish(sources, warnings, settings, settings.release_date, progress)
+    with verified_sources(settings, progress) as (sources, warnings):
+        publish(sources, warnings, settings, settings.release_date, progress)
     return progress.notes
 
 

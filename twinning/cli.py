@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from datetime import date
@@ -39,13 +40,14 @@ def cmd_validate(settings: Settings, args) -> int:
     started = time.perf_counter()
     progress = Progress()
     try:
-        sources, problems = verified_sources(settings, progress)
+        with verified_sources(settings, progress) as (sources, problems):
+            summary = (f"{len(sources.data)} data triples, {len(sources.vocabulary)} vocabulary triples, "
+                       f"{len(sources.shapes)} shape triples")
     except StageFailed as failure:
         return refuse(failure, f"validation failed ({time.perf_counter() - started:.2f} s)")
     if problems:
         print(format_report(problems))
-    print(f"valid: {len(sources.data)} data triples, {len(sources.vocabulary)} vocabulary triples, "
-          f"{len(sources.shapes)} shape triples ({time.perf_counter() - started:.2f} s){reuse_report(progress)}")
+    print(f"valid: {summary} ({time.perf_counter() - started:.2f} s){reuse_report(progress)}")
     return 0
 
 
@@ -53,8 +55,8 @@ def cmd_build(settings: Settings, args) -> int:
     started = time.perf_counter()
     try:
         progress = Progress()
-        sources, warnings = verified_sources(settings, progress)
-        result = publish(sources, warnings, settings, args.release_date or settings.release_date, progress)
+        with verified_sources(settings, progress) as (sources, warnings):
+            result = publish(sources, warnings, settings, args.release_date or settings.release_date, progress)
     except StageFailed as failure:
         return refuse(failure, f"build failed: {settings.output_dir} left as it was")
     if warnings:
@@ -111,10 +113,11 @@ def with_analysis(run):
     """The Wikidata commands read valid data only: validate first, report a failure as every command does."""
     def command(settings: Settings, args) -> int:
         try:
-            sources, _ = verified_sources(settings)
+            with verified_sources(settings) as (sources, _):
+                analysis = Analysis(sources.data + sources.vocabulary, settings.tw)
         except StageFailed as failure:
             return refuse(failure, f"wikidata {args.wikidata_command} needs valid data")
-        return run(Analysis(sources.data + sources.vocabulary, settings.tw), settings, args)
+        return run(analysis, settings, args)
     return command
 
 
@@ -275,5 +278,14 @@ def main(argv: list[str] | None = None) -> int:
     return args.run(settings, args)
 
 
+def run() -> None:
+    """The `twinning` command. Its process ends with the command, and Python's last full collection
+    would walk every object the command left (1.8 s after building the P190 network): they are frozen
+    first, as nothing needs freeing at exit."""
+    status = main()
+    gc.freeze()
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

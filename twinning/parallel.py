@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence
 
 _task: Callable | None = None  # set just before forking; the children inherit it
+_long_lived_blocks = 0  # open long_lived() blocks: the outermost one unfreezes
 
 
 def _run(chunk):
@@ -37,12 +38,37 @@ def started(task: Callable, chunks: Sequence, workers: int | None = None) -> Ite
         yield (task(chunk) for chunk in chunks)
         return
     _task = task
-    # the inherited heap moves to the collector's permanent generation: the workers' collections no
-    # longer walk it, which would cost time and copy every page of it (Python's gc.freeze advice)
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+    try:  # the workers' collections do not walk the inherited heap, so they do not copy its pages either
+        with long_lived(), multiprocessing.get_context("fork").Pool(workers) as pool:
             yield pool.imap(_run, chunks)
     finally:
-        gc.unfreeze()
         _task = None
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """Every object that exists on entry moves to the collector's permanent generation until the
+    outermost such block ends (Python's gc.freeze): a full collection walks every object it tracks, and
+    a loaded graph is millions of them, none of which a build frees before it ends."""
+    global _long_lived_blocks
+    gc.freeze()
+    _long_lived_blocks += 1
+    try:
+        yield
+    finally:
+        _long_lived_blocks -= 1
+        if not _long_lived_blocks:
+            gc.unfreeze()
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No collections while a large structure is built: each full one would walk all that is built so
+    far, and the collector runs one each time the tracked objects grow by a quarter."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

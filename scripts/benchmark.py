@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-STAGES = ["load", "check", "validate", "enrich", "dumps", "csv", "catalogue", "pages", "site", "sitemap", "swap"]
+STAGES = ["load", "check", "validate", "enrich", "dumps", "csv", "pages", "catalogue", "site", "sitemap", "swap"]
 
 
 def optimised_build(project: Path, output: Path, reuse: bool) -> dict:

@@ -47,18 +47,29 @@ def test_dumps_parse_and_agree(built):
 
 
 def test_streamed_dumps_equal_the_whole_text_writers_and_their_gzip(built, tmp_path, monkeypatch):
-    """A dump is written a subject at a time, in batches compressed on a thread; with batches of a few
-    hundred characters the seed crosses hundreds of batch boundaries, and must not show it."""
+    """A dump is written part by part (as the page workers hand them over), in batches compressed on a
+    thread; with batches of a few hundred characters the seed crosses hundreds of batch boundaries,
+    and neither those nor the parts' boundaries may show."""
     graph = Graph().parse(built / "downloads" / "twinning.ttl", format="turtle")
-    prefixes = dumps.Prefixes(graph)
+    formats = dumps.framings(dumps.Prefixes(graph))
     monkeypatch.setattr(dumps.CompressedCopy, "BATCH", 500)
-    dumps.write_dump(graph, tmp_path, "streamed", prefixes)
     ordered = dumps.sorted_triples(graph)
-    for extension, whole_text in dumps.writers(prefixes).items():
+    blocks = list(dumps.subject_blocks(ordered))
+    dump = dumps.Dump(tmp_path, "streamed", formats)
+    for half in (blocks[:len(blocks) // 2], blocks[len(blocks) // 2:]):
+        part = dumps.DumpPart()
+        for block in half:
+            part.add(block, formats)
+        dump.write(part)
+    _, counts = dump.close()
+    for extension, framing in formats.items():
         plain = (tmp_path / f"streamed.{extension}").read_bytes()
-        assert plain == whole_text(ordered)
+        assert plain == dumps.framed(framing, ordered)
         assert gzip.decompress((tmp_path / f"streamed.{extension}.gz").read_bytes()) == plain
-    assert (tmp_path / "streamed.nt").read_bytes() == (built / "downloads" / "twinning.nt").read_bytes()
+    assert (counts.triples, counts.subjects) == (len(graph), len(blocks))
+    # the build's dump holds the same lines, in the order of its pages
+    lines = (tmp_path / "streamed.nt").read_text(encoding="utf-8").splitlines()
+    assert sorted((built / "downloads" / "twinning.nt").read_text(encoding="utf-8").splitlines()) == sorted(lines)
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(  # Turtle's waiting body is gone
         f"streamed.{extension}{gz}" for extension in ("ttl", "nt", "jsonld") for gz in ("", ".gz"))
 

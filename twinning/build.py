@@ -129,42 +129,43 @@ def commune_parts(graph: Graph, sources: Sources, tw) -> Iterator[tuple[str, lis
 
 
 @contextmanager
-def resource_documents(site: Site, prefixes: dumps.Prefixes, folder: Path, reuse: PageReuse,
-                       progress: Progress) -> Iterator[Callable[[], dict[str, str]]]:
+def resource_documents(site: Site, formats: dict[str, dumps.Framing], folder: Path, reuse: PageReuse,
+                       progress: Progress) -> Iterator[Callable[[dumps.Dump], dict[str, str]]]:
     """One HTML page and one document per RDF format for every resource, on all cores: the site and its
     graph are read-only by now, so forked workers share them and write their own files, while this
     process writes the rest. A page whose fingerprint is the one it had in the previous publication is
-    linked from there instead of rendered. Gives the function that waits for every page and returns
-    their fingerprints."""
+    linked from there instead of rendered. The pages' blocks are also the whole dump's: each chunk
+    hands them over rather than this process making them again. Gives the function that waits for
+    every page, writes the chunks' parts into the dump in order, and returns the pages' fingerprints."""
     paths = sorted(site.documents)
-    writers = dumps.writers(prefixes)
 
-    def write_chunk(chunk: list[str]) -> tuple[dict[str, str], int]:
-        fingerprints, reused = {}, 0
+    def write_chunk(chunk: list[str]) -> tuple[dict[str, str], int, dumps.DumpPart]:
+        fingerprints, reused, part = {}, 0, dumps.DumpPart()
         for path in chunk:
             subjects = site.documents[path]
             ordered = dumps.sorted_triples(t for subject in subjects for t in site.graph.triples((subject, None, None)))
-            ntriples = writers["nt"](ordered)
+            texts, used = part.add(ordered, formats)
+            documents = {extension: formats[extension].whole(text, used) for extension, text in texts.items()}
             view = site.resource_view(path, subjects)
-            fingerprints[path] = fingerprint = reuse.fingerprint(ntriples, view)
+            fingerprints[path] = fingerprint = reuse.fingerprint(documents["nt"], view)
             if reuse.link(path, fingerprint, folder):
                 reused += 1
                 continue
+            documents["html"] = site.resource_page(path, view).encode("utf-8")
             stem = f"{folder}/{path}"  # the folders exist already: no Path objects, no mkdir per file
-            for extension, content in (("nt", ntriples), ("ttl", writers["ttl"](ordered)),
-                                       ("jsonld", writers["jsonld"](ordered)),
-                                       ("html", site.resource_page(path, view).encode("utf-8"))):
+            for extension, content in documents.items():
                 with open(f"{stem}.{extension}", "wb") as file:
                     file.write(content)
-        return fingerprints, reused
+        return fingerprints, reused, part
 
     for folder_path in sorted({posixpath.dirname(p) for p in paths}):
         (folder / folder_path).mkdir(parents=True, exist_ok=True)
     chunks = [paths[i:i + PAGES_PER_CHUNK] for i in range(0, len(paths), PAGES_PER_CHUNK)]
 
-    def finish() -> dict[str, str]:
+    def finish(dump: dumps.Dump) -> dict[str, str]:
         fingerprints, reused = {}, 0
-        for chunk_fingerprints, chunk_reused in results:
+        for chunk_fingerprints, chunk_reused, part in results:
+            dump.write(part)
             fingerprints.update(chunk_fingerprints)
             reused += chunk_reused
             progress.count("pages", len(fingerprints), len(paths))
@@ -222,14 +223,16 @@ def write_sitemaps(folder: Path, base: str, pages: list[str]) -> int:
 
 
 def write_downloads(graph: Graph, sources: Sources, tw, downloads: Path, prefixes: dumps.Prefixes,
-                    label: Callable) -> tuple[dict[str, Path], list[catalog.Subset], dumps.Counts]:
-    """The whole dataset in each RDF format, the ontology and shapes, and one Turtle file per commune (a
-    subset of the dataset, titled by its publisher's `label`). Returns every file written, the subsets,
-    and the dump's counts."""
+                    site: Site, dump: dumps.Dump) -> tuple[dict[str, Path], list[catalog.Subset]]:
+    """The subjects that have no page, first in the whole dump (the pages bring the rest), the ontology
+    and shapes, and one Turtle file per commune (a subset of the dataset, titled by its publisher's
+    label). Returns every file written, and the subsets."""
+    without_page = [subject for subject in set(graph.subjects()) if site.document_path(subject) is None]
+    rest = dumps.DumpPart()
+    rest.add(dumps.sorted_triples(t for subject in without_page for t in graph.triples((subject, None, None))),
+             dump.formats)
+    dump.write(rest)
     published = {}
-    paths, counts = dumps.write_dump(graph, downloads, "twinning", prefixes)
-    for path in paths:
-        published[f"downloads/{path.name}"] = path
     vocabulary = Graph()
     vocabulary.namespace_manager = graph.namespace_manager
     for triple in sources.vocabulary:
@@ -243,10 +246,10 @@ def write_downloads(graph: Graph, sources: Sources, tw, downloads: Path, prefixe
         write(downloads / f"{stem}.ttl", dumps.turtle(triples, prefixes))
         published[relative] = downloads / f"{stem}.ttl"
         quoted_pages = sorted({(s, o) for s, p, o in triples if p == DCTERMS.publisher})  # (page, its commune)
-        communes = sorted({label(commune) for _, commune in quoted_pages})
+        communes = sorted({site.label(commune) for _, commune in quoted_pages})
         subsets.append(catalog.Subset(stem, f"Partnerships published by {', '.join(communes) or stem}", relative,
                                       len(triples), tuple(str(page) for page, _ in quoted_pages)))
-    return published, subsets, counts
+    return published, subsets
 
 
 def write_tables(graph: Graph, tw, base: str, comparison: list[dict], downloads: Path) -> dict[str, Path]:
@@ -302,18 +305,21 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
     prefixes = dumps.Prefixes(graph)
     context = digest_of(code_digest(), sources.schema_digest(), base, repr(prefixes.namespaces))
     reuse = PageReuse(settings.output_dir, previous_fingerprints, context)
-    # the pages are written by workers while this process writes the downloads and the catalogue
-    with resource_documents(site, prefixes, folder, reuse, progress) as all_pages_written:
+    dump = dumps.Dump(downloads, "twinning", dumps.framings(prefixes))
+    # the pages are written by workers while this process writes the other downloads
+    with resource_documents(site, dump.formats, folder, reuse, progress) as all_pages_written:
         with progress.stage("dumps", f"{len(graph)} triples"):
-            published, subsets, counts = write_downloads(graph, sources, tw, downloads, prefixes, site.label)
+            published, subsets = write_downloads(graph, sources, tw, downloads, prefixes, site, dump)
         with progress.stage("csv"):
             comparison = analysis.comparison_table()
             published.update(write_tables(graph, tw, base, comparison, downloads))
-        with progress.stage("catalogue"):
-            files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, subsets, counts,
-                                                               folder)
         with progress.stage("pages", f"{len(site.documents)} resources"):
-            fingerprints = all_pages_written()
+            fingerprints = all_pages_written(dump)
+            dump_paths, counts = dump.close()
+            published.update((f"downloads/{path.name}", path) for path in dump_paths)
+    with progress.stage("catalogue"):
+        files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, subsets, counts,
+                                                           folder)
     with progress.stage("site", "index pages, archived sources, sitemap"):
         counts = {"partnerships": len(set(graph.subjects(RDF.type, tw.Partnership))),
                   "activities": len(set(graph.subjects(RDF.type, tw.Activity))),

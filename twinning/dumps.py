@@ -85,12 +85,6 @@ def sorted_triples(triples: Iterable[tuple]) -> list[Row]:
     return sorted((*key, o) for key, o in written.items())
 
 
-def subject_rows(graph: Graph, subject) -> list[Row]:
-    """One subject's triples as sorted rows (a graph holds no repeats)."""
-    written = ntriples_term(subject)
-    return sorted((written, ntriples_term(p), ntriples_term(o), o) for _, p, o in graph.triples((subject, None, None)))
-
-
 def subject_blocks(ordered: Iterable[Row]) -> Iterator[list[Row]]:
     return (list(block) for _, block in groupby(ordered, key=itemgetter(0)))
 
@@ -157,6 +151,13 @@ class Framing:
     def opened(self, used: set) -> str:
         return self.opening + (turtle_header(used) if self.declares_prefixes else "")
 
+    def body(self, ordered: list[Row], used: set) -> str:
+        """Rows already in sorted_triples order, as blocks joined by the separator."""
+        return self.separator.join(self.block(block, used) for block in subject_blocks(ordered))
+
+    def whole(self, body: str, used: set) -> bytes:
+        return (self.opened(used) + body + self.closing).encode("utf-8")
+
 
 NTRIPLES = Framing("", "", "", ntriples_block)
 JSONLD = Framing('{"@graph": [\n', ",\n", "\n]}\n", jsonld_node)
@@ -174,8 +175,7 @@ def framings(prefixes: Prefixes) -> dict[str, Framing]:
 def framed(framing: Framing, ordered: list[Row]) -> bytes:
     """Rows already in sorted_triples order, as one text."""
     used: set = set()
-    body = framing.separator.join(framing.block(block, used) for block in subject_blocks(ordered))
-    return (framing.opened(used) + body + framing.closing).encode("utf-8")
+    return framing.whole(framing.body(ordered, used), used)
 
 
 def turtle(triples: Iterable[tuple], prefixes: Prefixes) -> bytes:
@@ -184,12 +184,6 @@ def turtle(triples: Iterable[tuple], prefixes: Prefixes) -> bytes:
 
 def jsonld(triples: Iterable[tuple]) -> bytes:
     return framed(JSONLD, sorted_triples(triples))
-
-
-def writers(prefixes: Prefixes) -> dict[str, Callable[[list[Row]], bytes]]:
-    """One whole-text writer per RDF format, keyed by file extension, each taking rows already in
-    sorted_triples order."""
-    return {extension: partial(framed, framing) for extension, framing in framings(prefixes).items()}
 
 
 class CompressedCopy:
@@ -232,20 +226,23 @@ class CompressedCopy:
 
 
 class StreamedText:
-    """One format's dump and its gzip, written a subject block at a time. Turtle opens with the
+    """One format's dump and its gzip, written a run of subject blocks at a time. Turtle opens with the
     prefixes its blocks use, known only at the end: its body waits in a file beside the target, and
     is copied after the opening when the dump closes."""
 
     def __init__(self, path: Path, framing: Framing):
-        self.path, self.framing, self.blocks = path, framing, 0
+        self.path, self.framing, self.empty = path, framing, True
         self.body = path.with_name(f".{path.name}.body") if framing.declares_prefixes else None
         self.target = open(self.body, "w", encoding="utf-8") if self.body else CompressedCopy(path)
         if self.body is None:
             self.target.write(framing.opening)
 
-    def write(self, block: list[Row], used: set) -> None:
-        self.target.write((self.framing.separator if self.blocks else "") + self.framing.block(block, used))
-        self.blocks += 1
+    def write(self, runs: list[str]) -> None:
+        """Runs of blocks framed by this format, each joined by its separator."""
+        for run in runs:
+            if run:
+                self.target.write(run if self.empty else self.framing.separator + run)
+                self.empty = False
 
     def close(self, used: set) -> list[Path]:
         self.target.write(self.framing.closing)
@@ -269,23 +266,61 @@ class Counts:
     entities: int = 0  # subjects with a type
     properties: set = field(default_factory=set)
 
+    def add(self, ordered: list[Row]) -> None:
+        for block in subject_blocks(ordered):
+            predicates = {row[1] for row in block}
+            self.triples += len(block)
+            self.subjects += 1
+            self.entities += RDF_TYPE in predicates
+            self.properties |= predicates
 
-def write_dump(graph: Graph, folder: Path, stem: str, prefixes: Prefixes) -> tuple[list[Path], Counts]:
-    """The whole graph in each format, and a gzip of each, in one pass over its subjects in order: the
-    memory of a subject's triples, not of the graph's text."""
-    files = [StreamedText(folder / f"{stem}.{extension}", framing) for extension, framing in framings(prefixes).items()]
-    used: set = set()
-    counts = Counts()
-    for subject in sorted(set(graph.subjects()), key=ntriples_term):
-        block = subject_rows(graph, subject)
-        for file in files:
-            file.write(block, used)
-        predicates = {row[1] for row in block}
-        counts.triples += len(block)
-        counts.subjects += 1
-        counts.entities += RDF_TYPE in predicates
-        counts.properties |= predicates
-    return [path for file in files for path in file.close(used)], counts
+    def merge(self, other: Counts) -> None:
+        self.triples += other.triples
+        self.subjects += other.subjects
+        self.entities += other.entities
+        self.properties |= other.properties
+
+
+@dataclass
+class DumpPart:
+    """Runs of subject blocks in each format (a run: blocks joined by the format's separator), the
+    prefixes their Turtle uses, and their counts: what a page worker hands over, having written the
+    same runs into its pages."""
+    runs: dict[str, list[str]] = field(default_factory=dict)  # file extension -> runs
+    used: set = field(default_factory=set)
+    counts: Counts = field(default_factory=Counts)
+
+    def add(self, ordered: list[Row], formats: dict[str, Framing]) -> tuple[dict[str, str], set]:
+        """Rows in sorted_triples order as one run; gives the run in each format and the prefixes its
+        Turtle uses, from which a page's documents are made."""
+        used: set = set()
+        texts = {extension: framing.body(ordered, used) for extension, framing in formats.items()}
+        for extension, text in texts.items():
+            self.runs.setdefault(extension, []).append(text)
+        self.used |= used
+        self.counts.add(ordered)
+        return texts, used
+
+
+class Dump:
+    """The whole graph in each format, and a gzip of each, written part by part as the parts arrive:
+    the memory of a part's text, not of the graph's. The order is that of the parts, each sorted."""
+
+    def __init__(self, folder: Path, stem: str, formats: dict[str, Framing]):
+        self.formats = formats
+        self.files = {extension: StreamedText(folder / f"{stem}.{extension}", framing)
+                      for extension, framing in formats.items()}
+        self.used: set = set()
+        self.counts = Counts()
+
+    def write(self, part: DumpPart) -> None:
+        for extension, runs in part.runs.items():
+            self.files[extension].write(runs)
+        self.used |= part.used
+        self.counts.merge(part.counts)
+
+    def close(self) -> tuple[list[Path], Counts]:
+        return [path for file in self.files.values() for path in file.close(self.used)], self.counts
 
 
 def pretty_turtle(graph: Graph) -> bytes:

@@ -30,8 +30,10 @@ def relative_path(target: str, from_folder: str) -> str:
 
 
 def environment() -> Environment:
+    """Templates are read once: they are the package's own and do not change while it runs, and
+    Jinja's check for changes costs four file-system calls per page."""
     return Environment(loader=PackageLoader("twinning", "templates"), autoescape=select_autoescape(["html"]),
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
 
 
 def labels_by_node(graph: Graph) -> dict:

@@ -132,7 +132,12 @@ class Analysis:
 
     @cached_property
     def communes(self) -> list[URIRef]:
-        return sorted(self.graph.subjects(RDF.type, self.tw.Commune), key=lambda c: self.name(c))
+        return sorted(self.commune_set, key=lambda c: self.name(c))
+
+    @cached_property
+    def commune_set(self) -> frozenset[URIRef]:
+        """Asked of every partner of every linked place: one set lookup, not one graph lookup each."""
+        return frozenset(self.graph.subjects(RDF.type, self.tw.Commune))
 
     def partnerships_of(self, commune) -> list[URIRef]:
         return sorted(p for p in self.graph.subjects(self.tw.partner, commune)
@@ -158,8 +163,7 @@ class Analysis:
         names = self.names(report.owner)
         accepted = {report.item} | self.other_levels(report.owner)
         communes = {c for p in self.graph.subjects(self.tw.partner, report.owner)
-                    for c in self.graph.objects(p, self.tw.partner) if (c, RDF.type, self.tw.Commune) in self.graph
-                    and c != report.owner}
+                    for c in self.graph.objects(p, self.tw.partner) if c in self.commune_set and c != report.owner}
         # Snapshots label items in other languages (2016: German first; 2021: Italian): a label that
         # fits in any snapshot identifies the item; none fitting anywhere contradicts the link.
         every_label = set().union(*(self.reference.labels(s, report.item) for s in self.reference.snapshots))

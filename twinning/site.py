@@ -101,10 +101,12 @@ class Site:
         return self.graph.namespace_manager.normalizeUri(node) if isinstance(node, URIRef) else text
 
     def value_view(self, value, from_path: str) -> dict:
+        """Literals and links have the same keys: the page template reads views by item, as Jinja's
+        `value.href` first asks for an attribute, which fails on a dict (a third of the rendering)."""
         if isinstance(value, Literal):
-            return {"text": str(value), "lang": value.language,
+            return {"text": str(value), "lang": value.language, "href": None,
                     "datatype": self.graph.namespace_manager.normalizeUri(value.datatype) if value.datatype else None}
-        return {"text": self.label(value), "href": self.href(value, from_path), "iri": str(value)}
+        return {"text": self.label(value), "lang": None, "href": self.href(value, from_path), "datatype": None}
 
     def description(self, node, from_path: str) -> list[dict]:
         values_of = defaultdict(list)

@@ -49,7 +49,7 @@ def test_dumps_parse_and_agree(built):
 def test_streamed_dumps_equal_the_whole_text_writers_and_their_gzip(built, tmp_path, monkeypatch):
     """A dump is written part by part (as the page workers hand them over), in batches compressed on a
     thread; with batches of a few hundred characters the seed crosses hundreds of batch boundaries,
-    and neither those nor the parts' boundaries may show."""
+    and neither those nor the parts' boundaries may show. A subset named in two parts gathers both."""
     graph = Graph().parse(built / "downloads" / "twinning.ttl", format="turtle")
     formats = dumps.framings(dumps.Prefixes(graph))
     monkeypatch.setattr(dumps.CompressedCopy, "BATCH", 500)
@@ -58,10 +58,13 @@ def test_streamed_dumps_equal_the_whole_text_writers_and_their_gzip(built, tmp_p
     dump = dumps.Dump(tmp_path, "streamed", formats)
     for half in (blocks[:len(blocks) // 2], blocks[len(blocks) // 2:]):
         part = dumps.DumpPart()
-        for block in half:
-            part.add(block, formats)
+        for number, block in enumerate(half):
+            part.add(block, formats, "odd" if number % 2 else None)
         dump.write(part)
-    _, counts = dump.close()
+    _, counts, subsets = dump.close()
+    odd = [row for half in (blocks[:len(blocks) // 2], blocks[len(blocks) // 2:]) for block in half[1::2] for row in block]
+    assert subsets == {"odd": (tmp_path / "odd.ttl", len(odd))}
+    assert (tmp_path / "odd.ttl").read_bytes() == dumps.framed(formats["ttl"], odd)
     for extension, framing in formats.items():
         plain = (tmp_path / f"streamed.{extension}").read_bytes()
         assert plain == dumps.framed(framing, ordered)
@@ -71,7 +74,7 @@ def test_streamed_dumps_equal_the_whole_text_writers_and_their_gzip(built, tmp_p
     lines = (tmp_path / "streamed.nt").read_text(encoding="utf-8").splitlines()
     assert sorted((built / "downloads" / "twinning.nt").read_text(encoding="utf-8").splitlines()) == sorted(lines)
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(  # Turtle's waiting body is gone
-        f"streamed.{extension}{gz}" for extension in ("ttl", "nt", "jsonld") for gz in ("", ".gz"))
+        ["odd.ttl"] + [f"streamed.{extension}{gz}" for extension in ("ttl", "nt", "jsonld") for gz in ("", ".gz")])
 
 
 def test_catalogue_passes_dcat_ap_3(built):

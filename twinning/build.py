@@ -112,30 +112,46 @@ def publish(sources: Sources, warnings: list[Problem], settings: Settings, relea
         raise
 
 
-def commune_parts(graph: Graph, sources: Sources, tw) -> Iterator[tuple[str, list]]:
-    """Each commune file's resources (and their fragments) as published, for the per-commune dumps; one
-    file's triples at a time."""
-    commune_file_of = {s: f for s, f in sources.origin.items()
-                       if isinstance(s, URIRef) and f.count("/") == 1 and f != "data/partners.ttl"}
-    subjects_of: dict[str, list] = {}
-    for subject in set(graph.subjects()):
-        file = commune_file_of.get(URIRef(str(subject).split("#")[0]))
-        if file is not None:
-            subjects_of.setdefault(file, []).append(subject)
-    for file, subjects in sorted(subjects_of.items()):
-        triples = [triple for subject in subjects for triple in graph.triples((subject, None, None))]
-        if any(p == RDF.type and o == tw.Partnership for _, p, o in triples):
-            yield Path(file).stem, triples
+def commune_files(graph: Graph, sources: Sources, tw) -> Callable[[object], str | None]:
+    """The commune file (its stem) whose resources a subject is one of, fragments going with their
+    resource, for the files that hold partnerships: each is published as its own Turtle, a subset of
+    the dataset (a file of places, say, is not)."""
+    stem_of = {s: Path(f).stem for s, f in sources.origin.items()
+               if isinstance(s, URIRef) and f.count("/") == 1 and f != "data/partners.ttl"}
+
+    def resource(subject) -> URIRef:
+        return URIRef(str(subject).split("#")[0])
+    with_partnerships = {stem_of.get(resource(p)) for p in graph.subjects(RDF.type, tw.Partnership)}
+    stem_of = {s: stem for s, stem in stem_of.items() if stem in with_partnerships}
+    return lambda subject: stem_of.get(resource(subject))
+
+
+def commune_subsets(graph: Graph, commune_of: Callable, written: dict[str, tuple[Path, int]],
+                    label: Callable) -> tuple[dict[str, Path], list[catalog.Subset]]:
+    """The commune files as VoID subsets, titled by their publishers' labels."""
+    quoted_pages: dict[str, set] = {}  # subset -> (page, its commune)
+    for page, commune in graph.subject_objects(DCTERMS.publisher):
+        quoted_pages.setdefault(commune_of(page), set()).add((page, commune))
+    published, subsets = {}, []
+    for stem, (path, triples) in written.items():
+        relative = f"downloads/{path.name}"
+        published[relative] = path
+        pages = sorted(quoted_pages.get(stem, ()))
+        communes = sorted({label(commune) for _, commune in pages})
+        subsets.append(catalog.Subset(stem, f"Partnerships published by {', '.join(communes) or stem}", relative,
+                                      triples, tuple(str(page) for page, _ in pages)))
+    return published, subsets
 
 
 @contextmanager
-def resource_documents(site: Site, formats: dict[str, dumps.Framing], folder: Path, reuse: PageReuse,
-                       progress: Progress) -> Iterator[Callable[[dumps.Dump], dict[str, str]]]:
+def resource_documents(site: Site, formats: dict[str, dumps.Framing], commune_of: Callable, folder: Path,
+                       reuse: PageReuse, progress: Progress) -> Iterator[Callable[[dumps.Dump], dict[str, str]]]:
     """One HTML page and one document per RDF format for every resource, on all cores: the site and its
     graph are read-only by now, so forked workers share them and write their own files, while this
     process writes the rest. A page whose fingerprint is the one it had in the previous publication is
-    linked from there instead of rendered. The pages' blocks are also the whole dump's: each chunk
-    hands them over rather than this process making them again. Gives the function that waits for
+    linked from there instead of rendered. The pages' blocks are also the whole dump's, and their Turtle
+    their commune's file's: each chunk hands them over rather than this process making them again.
+    Gives the function that waits for
     every page, writes the chunks' parts into the dump in order, and returns the pages' fingerprints."""
     paths = sorted(site.documents)
 
@@ -144,7 +160,7 @@ def resource_documents(site: Site, formats: dict[str, dumps.Framing], folder: Pa
         for path in chunk:
             subjects = site.documents[path]
             ordered = dumps.sorted_triples(t for subject in subjects for t in site.graph.triples((subject, None, None)))
-            texts, used = part.add(ordered, formats)
+            texts, used = part.add(ordered, formats, commune_of(subjects[0]))
             documents = {extension: formats[extension].whole(text, used) for extension, text in texts.items()}
             view = site.resource_view(path, subjects)
             fingerprints[path] = fingerprint = reuse.fingerprint(documents["nt"], view)
@@ -222,34 +238,22 @@ def write_sitemaps(folder: Path, base: str, pages: list[str]) -> int:
     return len(names) + 1
 
 
-def write_downloads(graph: Graph, sources: Sources, tw, downloads: Path, prefixes: dumps.Prefixes,
-                    site: Site, dump: dumps.Dump) -> tuple[dict[str, Path], list[catalog.Subset]]:
-    """The subjects that have no page, first in the whole dump (the pages bring the rest), the ontology
-    and shapes, and one Turtle file per commune (a subset of the dataset, titled by its publisher's
-    label). Returns every file written, and the subsets."""
+def write_downloads(graph: Graph, sources: Sources, downloads: Path, site: Site, dump: dumps.Dump,
+                    commune_of: Callable) -> dict[str, Path]:
+    """The subjects that have no page, first in the whole dump (the pages bring the rest), and the
+    ontology and shapes."""
     without_page = [subject for subject in set(graph.subjects()) if site.document_path(subject) is None]
     rest = dumps.DumpPart()
-    rest.add(dumps.sorted_triples(t for subject in without_page for t in graph.triples((subject, None, None))),
-             dump.formats)
+    for subject in sorted(without_page, key=dumps.ntriples_term):
+        rest.add(dumps.sorted_triples(graph.triples((subject, None, None))), dump.formats, commune_of(subject))
     dump.write(rest)
-    published = {}
     vocabulary = Graph()
     vocabulary.namespace_manager = graph.namespace_manager
     for triple in sources.vocabulary:
         vocabulary.add(triple)
     write(downloads / "ontology.ttl", dumps.pretty_turtle(vocabulary))
     write(downloads / "shapes.ttl", dumps.pretty_turtle(sources.shapes))
-    published["downloads/ontology.ttl"] = downloads / "ontology.ttl"
-    subsets = []
-    for stem, triples in commune_parts(graph, sources, tw):
-        relative = f"downloads/{stem}.ttl"
-        write(downloads / f"{stem}.ttl", dumps.turtle(triples, prefixes))
-        published[relative] = downloads / f"{stem}.ttl"
-        quoted_pages = sorted({(s, o) for s, p, o in triples if p == DCTERMS.publisher})  # (page, its commune)
-        communes = sorted({site.label(commune) for _, commune in quoted_pages})
-        subsets.append(catalog.Subset(stem, f"Partnerships published by {', '.join(communes) or stem}", relative,
-                                      len(triples), tuple(str(page) for page, _ in quoted_pages)))
-    return published, subsets
+    return {"downloads/ontology.ttl": downloads / "ontology.ttl"}
 
 
 def write_tables(graph: Graph, tw, base: str, comparison: list[dict], downloads: Path) -> dict[str, Path]:
@@ -306,17 +310,20 @@ def write_publication(sources: Sources, warnings: list[Problem], settings: Setti
     context = digest_of(code_digest(), sources.schema_digest(), base, repr(prefixes.namespaces))
     reuse = PageReuse(settings.output_dir, previous_fingerprints, context)
     dump = dumps.Dump(downloads, "twinning", dumps.framings(prefixes))
+    commune_of = commune_files(graph, sources, tw)
     # the pages are written by workers while this process writes the other downloads
-    with resource_documents(site, dump.formats, folder, reuse, progress) as all_pages_written:
+    with resource_documents(site, dump.formats, commune_of, folder, reuse, progress) as all_pages_written:
         with progress.stage("dumps", f"{len(graph)} triples"):
-            published, subsets = write_downloads(graph, sources, tw, downloads, prefixes, site, dump)
+            published = write_downloads(graph, sources, downloads, site, dump, commune_of)
         with progress.stage("csv"):
             comparison = analysis.comparison_table()
             published.update(write_tables(graph, tw, base, comparison, downloads))
         with progress.stage("pages", f"{len(site.documents)} resources"):
             fingerprints = all_pages_written(dump)
-            dump_paths, counts = dump.close()
+            dump_paths, counts, written_subsets = dump.close()
             published.update((f"downloads/{path.name}", path) for path in dump_paths)
+            subset_files, subsets = commune_subsets(graph, commune_of, written_subsets, site.label)
+            published.update(subset_files)
     with progress.stage("catalogue"):
         files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, subsets, counts,
                                                            folder)

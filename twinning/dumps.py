@@ -285,42 +285,66 @@ class Counts:
 class DumpPart:
     """Runs of subject blocks in each format (a run: blocks joined by the format's separator), the
     prefixes their Turtle uses, and their counts: what a page worker hands over, having written the
-    same runs into its pages."""
+    same runs into its pages. `subsets` holds the Turtle runs of each named subset (a commune's file)."""
     runs: dict[str, list[str]] = field(default_factory=dict)  # file extension -> runs
     used: set = field(default_factory=set)
     counts: Counts = field(default_factory=Counts)
+    subsets: dict[str, DumpPart] = field(default_factory=dict)
 
-    def add(self, ordered: list[Row], formats: dict[str, Framing]) -> tuple[dict[str, str], set]:
-        """Rows in sorted_triples order as one run; gives the run in each format and the prefixes its
-        Turtle uses, from which a page's documents are made."""
+    def add(self, ordered: list[Row], formats: dict[str, Framing], subset: str | None = None) -> tuple[dict[str, str], set]:
+        """Rows in sorted_triples order as one run, also in `subset` if named; gives the run in each
+        format and the prefixes its Turtle uses, from which a page's documents are made."""
         used: set = set()
         texts = {extension: framing.body(ordered, used) for extension, framing in formats.items()}
+        self.extend(texts, used, ordered)
+        if subset is not None:
+            self.subsets.setdefault(subset, DumpPart()).extend({"ttl": texts["ttl"]}, used, ordered)
+        return texts, used
+
+    def extend(self, texts: dict[str, str], used: set, ordered: list[Row]) -> None:
         for extension, text in texts.items():
             self.runs.setdefault(extension, []).append(text)
         self.used |= used
         self.counts.add(ordered)
-        return texts, used
+
+    def merge(self, other: DumpPart) -> None:
+        for extension, runs in other.runs.items():
+            self.runs.setdefault(extension, []).extend(runs)
+        self.used |= other.used
+        self.counts.merge(other.counts)
+        for name, part in other.subsets.items():
+            self.subsets.setdefault(name, DumpPart()).merge(part)
 
 
 class Dump:
     """The whole graph in each format, and a gzip of each, written part by part as the parts arrive:
-    the memory of a part's text, not of the graph's. The order is that of the parts, each sorted."""
+    the memory of a part's text, not of the graph's. The order is that of the parts, each sorted.
+    The subsets' runs are kept until all parts are in, as a subset's pages come from every chunk."""
 
     def __init__(self, folder: Path, stem: str, formats: dict[str, Framing]):
-        self.formats = formats
+        self.folder, self.formats = folder, formats
         self.files = {extension: StreamedText(folder / f"{stem}.{extension}", framing)
                       for extension, framing in formats.items()}
-        self.used: set = set()
-        self.counts = Counts()
+        self.whole = DumpPart()
 
     def write(self, part: DumpPart) -> None:
         for extension, runs in part.runs.items():
             self.files[extension].write(runs)
-        self.used |= part.used
-        self.counts.merge(part.counts)
+        self.whole.used |= part.used
+        self.whole.counts.merge(part.counts)
+        for name, subset in part.subsets.items():
+            self.whole.subsets.setdefault(name, DumpPart()).merge(subset)
 
-    def close(self) -> tuple[list[Path], Counts]:
-        return [path for file in self.files.values() for path in file.close(self.used)], self.counts
+    def close(self) -> tuple[list[Path], Counts, dict[str, tuple[Path, int]]]:
+        """The dump's files and counts, and each subset's Turtle file and number of triples."""
+        turtle = self.formats["ttl"]
+        subsets = {}
+        for name, part in sorted(self.whole.subsets.items()):
+            path = self.folder / f"{name}.ttl"
+            path.write_bytes(turtle.whole(turtle.separator.join(part.runs["ttl"]), part.used))
+            subsets[name] = (path, part.counts.triples)
+        files = [path for file in self.files.values() for path in file.close(self.whole.used)]
+        return files, self.whole.counts, subsets
 
 
 def pretty_turtle(graph: Graph) -> bytes:

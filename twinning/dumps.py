@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -307,25 +308,21 @@ class DumpPart:
         self.used |= used
         self.counts.add(ordered)
 
-    def merge(self, other: DumpPart) -> None:
-        for extension, runs in other.runs.items():
-            self.runs.setdefault(extension, []).extend(runs)
-        self.used |= other.used
-        self.counts.merge(other.counts)
-        for name, part in other.subsets.items():
-            self.subsets.setdefault(name, DumpPart()).merge(part)
-
 
 class Dump:
     """The whole graph in each format, and a gzip of each, written part by part as the parts arrive:
     the memory of a part's text, not of the graph's. The order is that of the parts, each sorted.
-    The subsets' runs are kept until all parts are in, as a subset's pages come from every chunk."""
+    A subset's pages come from every chunk, so its Turtle waits in one unnamed spool file, appended
+    as parts arrive and read back by offsets at the end, rather than in memory (at 100,000
+    partnerships, the size of the Turtle dump)."""
 
     def __init__(self, folder: Path, stem: str, formats: dict[str, Framing]):
         self.folder, self.formats = folder, formats
         self.files = {extension: StreamedText(folder / f"{stem}.{extension}", framing)
                       for extension, framing in formats.items()}
-        self.whole = DumpPart()
+        self.whole = DumpPart()  # prefixes and counts of the dump, and of each subset (runs in the spool)
+        self.spool = tempfile.TemporaryFile(dir=folder)
+        self.pieces: dict[str, list[tuple[int, int]]] = {}  # subset -> (offset, length) of its runs in the spool
 
     def write(self, part: DumpPart) -> None:
         for extension, runs in part.runs.items():
@@ -333,16 +330,26 @@ class Dump:
         self.whole.used |= part.used
         self.whole.counts.merge(part.counts)
         for name, subset in part.subsets.items():
-            self.whole.subsets.setdefault(name, DumpPart()).merge(subset)
+            text = self.formats["ttl"].separator.join(subset.runs["ttl"]).encode("utf-8")
+            self.pieces.setdefault(name, []).append((self.spool.tell(), len(text)))
+            self.spool.write(text)
+            kept = self.whole.subsets.setdefault(name, DumpPart())
+            kept.used |= subset.used
+            kept.counts.merge(subset.counts)
 
     def close(self) -> tuple[list[Path], Counts, dict[str, tuple[Path, int]]]:
         """The dump's files and counts, and each subset's Turtle file and number of triples."""
         turtle = self.formats["ttl"]
         subsets = {}
-        for name, part in sorted(self.whole.subsets.items()):
+        for name, pieces in sorted(self.pieces.items()):
+            runs = []
+            for offset, length in pieces:
+                self.spool.seek(offset)
+                runs.append(self.spool.read(length).decode("utf-8"))
             path = self.folder / f"{name}.ttl"
-            path.write_bytes(turtle.whole(turtle.separator.join(part.runs["ttl"]), part.used))
-            subsets[name] = (path, part.counts.triples)
+            path.write_bytes(turtle.whole(turtle.separator.join(runs), self.whole.subsets[name].used))
+            subsets[name] = (path, self.whole.subsets[name].counts.triples)
+        self.spool.close()
         files = [path for file in self.files.values() for path in file.close(self.whole.used)]
         return files, self.whole.counts, subsets
 

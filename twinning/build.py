@@ -151,8 +151,8 @@ def resource_documents(site: Site, formats: dict[str, dumps.Framing], commune_of
     process writes the rest. A page whose fingerprint is the one it had in the previous publication is
     linked from there instead of rendered. The pages' blocks are also the whole dump's, and their Turtle
     their commune's file's: each chunk hands them over rather than this process making them again.
-    Gives the function that waits for
-    every page, writes the chunks' parts into the dump in order, and returns the pages' fingerprints."""
+    Gives the function that waits for every page, writes the chunks' parts into the dump in order, and
+    returns the pages' fingerprints."""
     paths = sorted(site.documents)
 
     def write_chunk(chunk: list[str]) -> tuple[dict[str, str], int, dumps.DumpPart]:

@@ -297,16 +297,18 @@ class DumpPart:
         format and the prefixes its Turtle uses, from which a page's documents are made."""
         used: set = set()
         texts = {extension: framing.body(ordered, used) for extension, framing in formats.items()}
-        self.extend(texts, used, ordered)
+        counts = Counts()
+        counts.add(ordered)
+        self.extend(texts, used, counts)
         if subset is not None:
-            self.subsets.setdefault(subset, DumpPart()).extend({"ttl": texts["ttl"]}, used, ordered)
+            self.subsets.setdefault(subset, DumpPart()).extend({"ttl": texts["ttl"]}, used, counts)
         return texts, used
 
-    def extend(self, texts: dict[str, str], used: set, ordered: list[Row]) -> None:
+    def extend(self, texts: dict[str, str], used: set, counts: Counts) -> None:
         for extension, text in texts.items():
             self.runs.setdefault(extension, []).append(text)
         self.used |= used
-        self.counts.add(ordered)
+        self.counts.merge(counts)
 
 
 class Dump:

@@ -115,9 +115,10 @@ def validate(sources: Sources, progress: Progress | None = None, cache: ResultCa
         data file describes has one); None for the vocabulary, which every shard validates."""
         return shard_of_file.get(sources.origin.get(subject))
     own: list[list] = [[] for _ in shards]  # each shard's subjects: those its files describe first
-    for subject, file in sources.origin.items():
-        if file in shard_of_file:
-            own[shard_of_file[file]].append(subject)
+    for subject in sources.origin:
+        shard = shard_of(subject)
+        if shard is not None:
+            own[shard].append(subject)
     found: set[Problem] = set()
     keys, validated = set(), 0
     shapes = one_pass_per_property(sources.shapes)

@@ -33,15 +33,13 @@ STAGES = ["load", "check", "validate", "enrich", "dumps", "csv", "pages", "catal
 
 
 def optimised_build(project: Path, output: Path, reuse: bool) -> dict:
-    from twinning.build import publish
+    from twinning.build import build
     from twinning.config import load_settings
-    from twinning.pipeline import verified_sources
     from twinning.progress import Progress
 
     settings = load_settings(project).with_overrides(output=str(output), reuse_cache=reuse)
     progress = Progress(live=False)
-    with verified_sources(settings, progress) as (sources, warnings):
-        result = publish(sources, warnings, settings, settings.release_date, progress)
+    result, _ = build(settings, settings.release_date, progress)
     return {"stages": progress.seconds, "peaks": progress.peak_mib, "triples": result.triples,
             "pages": result.pages, "files": result.files, "notes": progress.notes}
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 import pytest
 
 from twinning.cli import main
+from twinning.config import load_settings
+from twinning.enrich import publication_graph
+from twinning.load import load
+from twinning.pipeline import verified_sources
+from twinning.problems import StageFailed
 
 from conftest import edit
 
@@ -137,3 +142,31 @@ def test_malformed_iri(project_copy, capsys, iri):
     status, err = run_validate(project_copy, capsys)
     assert status == 1
     assert "[iri-form]" in err
+
+
+def test_an_enrichment_that_fails_on_bad_data_gives_way_to_the_data_problems(project_copy, capsys):
+    """The build enriches the graph while validation runs: where the data is wrong, what the curator
+    sees is the data's problem, not the enrichment's failure on it."""
+    with open(project_copy / "data/bagneux.ttl", "a", encoding="utf-8") as file:
+        file.write("\n[] a tw:Partnership .\n")  # a partnership no resource owns, and without partners
+    settings = load_settings(project_copy)
+    with pytest.raises(StopIteration):  # skolemisation finds no owner to name it after
+        publication_graph(load(settings), settings.tw, settings.base_iri)
+    status = main(["--project", str(project_copy), "build", "--output", str(project_copy / "publish")])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "[shacl tw:partner MinCount] A partnership needs at least two partners" in err
+    assert "build failed" in err and not (project_copy / "publish").exists()
+
+
+def test_what_runs_beside_validation_may_change_the_sources_without_changing_its_result(project_copy):
+    """Validation's workers keep the sources as loaded, even with one shard (the seed data has one)."""
+    edit(project_copy / "data/angers.ttl", "tw:partner <commune/49007> , <partner/wigan> ;", "tw:partner <commune/49007> ;")
+
+    def empty_the_data(sources):
+        sources.data.remove((None, None, None))
+        return len(sources.data)
+    with pytest.raises(StageFailed) as failure:
+        with verified_sources(load_settings(project_copy), meanwhile=empty_the_data):
+            pass
+    assert [p.rule for p in failure.value.problems if p.resource.endswith("angers-wigan")] == ["shacl tw:partner MinCount"]

@@ -28,7 +28,7 @@ def per_commune(sources, cls):
 
 
 def test_real_data_is_valid(settings):
-    with verified_sources(settings) as (_, problems):
+    with verified_sources(settings) as (_, problems, _):
         assert [p for p in problems if p.severity == "error"] == []
 
 

@@ -13,9 +13,7 @@ import pytest
 from conftest import ROOT, edit
 from twinning import build as build_stage
 from twinning import validate as validate_stage
-from twinning.build import publish
 from twinning.config import load_settings
-from twinning.pipeline import verified_sources
 from twinning.problems import StageFailed
 from twinning.progress import Progress
 
@@ -27,8 +25,7 @@ def build(project: Path, output: Path, reuse: bool = True) -> dict[str, str]:
     """In this process, so that the test can make shards small; returns what each stage reused."""
     settings = load_settings(project).with_overrides(output=str(output), reuse_cache=reuse)
     progress = Progress(live=False)
-    with verified_sources(settings, progress) as (sources, warnings):
-        publish(sources, warnings, settings, settings.release_date, progress)
+    build_stage.build(settings, settings.release_date, progress)
     return progress.notes
 
 

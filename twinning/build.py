@@ -23,9 +23,11 @@ from .config import Settings
 from .enrich import publication_graph
 from .load import Sources
 from .parallel import started
+from .pipeline import verified_sources
 from .progress import Progress
 from .problems import Problem, StageFailed
 from .site import Site
+from .wikidata_analysis import Analysis
 from .validate import SH
 
 PAGES_PER_CHUNK = 500
@@ -85,17 +87,40 @@ def write(path: Path, content: str | bytes) -> None:
     path.write_bytes(content)
 
 
-def publish(sources: Sources, warnings: list[Problem], settings: Settings, release_date: str,
-            progress: Progress | None = None) -> BuildResult:
+@dataclass
+class Publication:
+    """What is published: the data with what is derived from it, the analysis against Wikidata, and
+    the site over that graph."""
+    graph: Graph
+    analysis: Analysis
+    site: Site
+
+
+def enriched(sources: Sources, settings: Settings, progress: Progress) -> Publication:
+    with progress.stage("enrich"):
+        graph, analysis = publication_graph(sources, settings.tw, settings.base_iri)
+        return Publication(graph, analysis, Site(graph, settings.base_iri, settings.tw))
+
+
+def build(settings: Settings, release_date: str, progress: Progress | None = None) -> tuple[BuildResult, list[Problem]]:
+    """Verify the sources, then publish them with their warnings. The enrichment runs while the data
+    is being validated, and is published only if validation passes."""
+    progress = progress or Progress(live=False)
+    with verified_sources(settings, progress, lambda sources: enriched(sources, settings, progress)) as (
+            sources, warnings, publication):
+        return publish(sources, publication, warnings, settings, release_date, progress), warnings
+
+
+def publish(sources: Sources, publication: Publication, warnings: list[Problem], settings: Settings, release_date: str,
+            progress: Progress) -> BuildResult:
     """Write to a temporary sibling of the output, then swap: a failure leaves the old output as it was."""
     output = settings.output_dir
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     cache = ResultCache(settings.cache_dir, settings.reuse_cache)
     pages_key = digest_of(str(output))
-    progress = progress or Progress(live=False)
     try:
-        result = write_publication(sources, warnings, settings, release_date, staging, progress,
+        result = write_publication(sources, publication, warnings, settings, release_date, staging, progress,
                                    (cache.get("pages", pages_key) or {}) if output.is_dir() else {})
         previous = output.with_name(f".{output.name}-previous")
         with progress.stage("swap", "the new publication in place, the previous one removed"):
@@ -298,12 +323,11 @@ def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: 
     return files, violations, dcat_warnings
 
 
-def write_publication(sources: Sources, warnings: list[Problem], settings: Settings, release_date: str,
-                      folder: Path, progress: Progress, previous_fingerprints: dict[str, str]) -> BuildResult:
+def write_publication(sources: Sources, publication: Publication, warnings: list[Problem], settings: Settings,
+                      release_date: str, folder: Path, progress: Progress,
+                      previous_fingerprints: dict[str, str]) -> BuildResult:
     tw, base = settings.tw, settings.base_iri
-    with progress.stage("enrich"):
-        graph, analysis = publication_graph(sources, tw, base)
-        site = Site(graph, base, tw)
+    graph, analysis, site = publication.graph, publication.analysis, publication.site
     downloads = folder / "downloads"
     downloads.mkdir()
     prefixes = dumps.Prefixes(graph)

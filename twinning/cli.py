@@ -14,7 +14,7 @@ from rdflib import Namespace, RDF
 from . import graph_store, server, sparql, tables, wikidata_reference, wikidata_sync
 from .config import Settings, load_settings
 from .load import load
-from .build import publish
+from .build import build
 from .pipeline import verified_sources
 from .problems import StageFailed, format_report
 from .progress import Progress
@@ -40,7 +40,7 @@ def cmd_validate(settings: Settings, args) -> int:
     started = time.perf_counter()
     progress = Progress()
     try:
-        with verified_sources(settings, progress) as (sources, problems):
+        with verified_sources(settings, progress) as (sources, problems, _):
             summary = (f"{len(sources.data)} data triples, {len(sources.vocabulary)} vocabulary triples, "
                        f"{len(sources.shapes)} shape triples")
     except StageFailed as failure:
@@ -55,8 +55,7 @@ def cmd_build(settings: Settings, args) -> int:
     started = time.perf_counter()
     try:
         progress = Progress()
-        with verified_sources(settings, progress) as (sources, warnings):
-            result = publish(sources, warnings, settings, args.release_date or settings.release_date, progress)
+        result, warnings = build(settings, args.release_date or settings.release_date, progress)
     except StageFailed as failure:
         return refuse(failure, f"build failed: {settings.output_dir} left as it was")
     if warnings:
@@ -113,7 +112,7 @@ def with_analysis(run):
     """The Wikidata commands read valid data only: validate first, report a failure as every command does."""
     def command(settings: Settings, args) -> int:
         try:
-            with verified_sources(settings) as (sources, _):
+            with verified_sources(settings) as (sources, _, _):
                 analysis = Analysis(sources.data + sources.vocabulary, settings.tw)
         except StageFailed as failure:
             return refuse(failure, f"wikidata {args.wikidata_command} needs valid data")

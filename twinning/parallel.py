@@ -21,20 +21,15 @@ def workers_available() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def fork_map(task: Callable, chunks: Sequence, workers: int | None = None) -> Iterator:
-    """task(chunk) for every chunk, in order; in this process when one worker is enough."""
-    with started(task, chunks, workers) as results:
-        yield from results
-
-
 @contextmanager
-def started(task: Callable, chunks: Sequence, workers: int | None = None) -> Iterator[Iterator]:
+def started(task: Callable, chunks: Sequence, workers: int | None = None, apart: bool = False) -> Iterator[Iterator]:
     """Starts task(chunk) for every chunk in forked workers at once, and gives the iterator of their
-    results, in order, so that this process can do other work while they run. With one worker the
-    tasks run in this process, as the results are read."""
+    results, in order, so that this process can do other work while they run. Where one worker is
+    enough, the tasks run in this process as the results are read, unless `apart`: then a worker runs
+    them, and this process may change what they read meanwhile, since the worker has its own copy."""
     global _task
     workers = min(len(chunks), workers or workers_available())
-    if workers <= 1:
+    if workers < 1 or (workers == 1 and not apart):
         yield (task(chunk) for chunk in chunks)
         return
     _task = task

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from importlib import resources
+from typing import Callable, Iterator
 
 import pyshacl
 from pyshacl.entrypoints import meta_validate
@@ -15,7 +17,7 @@ from rdflib.graph import ReadOnlyGraphAggregate
 
 from .cache import ResultCache, code_digest, digest_of
 from .load import Sources, describe
-from .parallel import fork_map
+from .parallel import started
 from .problems import Problem
 from .progress import Progress
 
@@ -96,17 +98,27 @@ def path_text(report: Graph, path, nm) -> str | None:
 
 
 def validate(sources: Sources, progress: Progress | None = None, cache: ResultCache | None = None) -> list[Problem]:
+    with validation(sources, progress, cache) as finished:
+        return finished()
+
+
+@contextmanager
+def validation(sources: Sources, progress: Progress | None = None,
+               cache: ResultCache | None = None) -> Iterator[Callable[[], list[Problem]]]:
     """The shapes first; then the data in shards of whole files, validated on every core. Each shard
     validates the focus nodes it owns against all the data and the vocabulary (in Oxigraph, which the
     forked workers share); a problem seen by two shards is reported once. A shard whose inputs are
-    unchanged since an earlier run takes that run's result from the cache."""
+    unchanged since an earlier run takes that run's result from the cache. The workers, one at least,
+    start on entry with a copy of the loaded sources, so that this process may go on with other work,
+    and change the sources, until it calls the function given, which waits for every problem."""
     progress = progress or Progress(live=False)
     cache = cache or ResultCache(None)
     rules = digest_of(code_digest(), sources.schema_digest())
     problems, _ = cache.problems("shapes", rules, lambda: check_shapes(sources.shapes, sources.origin))
     cache.keep_only("shapes", {rules})
     if any(p.severity == "error" for p in problems):
-        return problems
+        yield lambda: problems
+        return
     shards = file_shards(sources)
     shard_of_file = {file: index for index, files in enumerate(shards) for file in files}
 
@@ -119,20 +131,23 @@ def validate(sources: Sources, progress: Progress | None = None, cache: ResultCa
         shard = shard_of(subject)
         if shard is not None:
             own[shard].append(subject)
-    found: set[Problem] = set()
-    keys, validated = set(), 0
     shapes = one_pass_per_property(sources.shapes)
     selections = focus_selections(shapes, ReadOnlyGraphAggregate([sources.data, sources.vocabulary]), shard_of)
-    results = fork_map(lambda index: validate_shard(sources, shapes, selections, index, shards[index], own[index],
-                                                    rules, cache), range(len(shards)))
-    for done, (key, shard_problems, fresh) in enumerate(results, 1):
-        found.update(shard_problems)
-        keys.add(key)
-        validated += fresh
-        progress.count("validate", done, len(shards))
-    cache.keep_only("validation", keys)
-    progress.note("validate", f"{validated} of {len(shards)} shards validated, {len(shards) - validated} unchanged")
-    return problems + sorted(found)
+
+    def finished(results: Iterator) -> list[Problem]:
+        found: set[Problem] = set()
+        keys, validated = set(), 0
+        for done, (key, shard_problems, fresh) in enumerate(results, 1):
+            found.update(shard_problems)
+            keys.add(key)
+            validated += fresh
+            progress.count("validate", done, len(shards))
+        cache.keep_only("validation", keys)
+        progress.note("validate", f"{validated} of {len(shards)} shards validated, {len(shards) - validated} unchanged")
+        return problems + sorted(found)
+    with started(lambda index: validate_shard(sources, shapes, selections, index, shards[index], own[index], rules, cache),
+                 range(len(shards)), apart=True) as results:
+        yield lambda: finished(results)
 
 
 def file_shards(sources: Sources) -> list[list[str]]:

@@ -87,6 +87,18 @@ def write(path: Path, content: str | bytes) -> None:
     path.write_bytes(content)
 
 
+def write_new(path: str, content: bytes) -> None:
+    """A file in a folder that exists, in three system calls: Python's open() adds three more (fstat,
+    ioctl, lseek). Measured on the pages' four small files: 54 -> 39 µs of CPU per file."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        unwritten = memoryview(content)
+        while unwritten:
+            unwritten = unwritten[os.write(descriptor, unwritten):]
+    finally:
+        os.close(descriptor)
+
+
 @dataclass
 class Publication:
     """What is published: the data with what is derived from it, the analysis against Wikidata, and
@@ -195,8 +207,7 @@ def resource_documents(site: Site, formats: dict[str, dumps.Framing], commune_of
             documents["html"] = site.resource_page(path, view).encode("utf-8")
             stem = f"{folder}/{path}"  # the folders exist already: no Path objects, no mkdir per file
             for extension, content in documents.items():
-                with open(f"{stem}.{extension}", "wb") as file:
-                    file.write(content)
+                write_new(f"{stem}.{extension}", content)
         return fingerprints, reused, part
 
     for folder_path in sorted({posixpath.dirname(p) for p in paths}):

@@ -8,7 +8,9 @@ resident set (also as it stands at the end of each stage, which shows the stage 
 and the largest of its forked workers. The baseline does the same work the naive
 way: rdflib's default in-memory store, its parser and serialisers, one pySHACL pass over
 everything, one page at a time. The baseline leaves out the catalogue and the index pages, so
-the ratio of totals (baseline time over build time) errs in the baseline's favour.
+the ratio of totals (baseline time over build time) errs in the baseline's favour. The build's
+`check` and `enrich` rows run while validation's workers run; its `validate` row is the time to
+start them and, after enrich, the wait for what is left of their work.
 
 The first build of each corpus starts from nothing (no cached results). Then one file that
 describes a partnership is edited and the corpus rebuilt, reusing what the first build left:

@@ -82,9 +82,7 @@ def conneg_rules() -> tuple[str, str]:
 
 def write(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, str):
-        content = content.encode("utf-8")
-    path.write_bytes(content)
+    write_new(str(path), content.encode("utf-8") if isinstance(content, str) else content)
 
 
 def write_new(path: str, content: bytes) -> None:
@@ -153,11 +151,11 @@ def commune_files(graph: Graph, sources: Sources, tw) -> Callable[[object], str 
     """The commune file (its stem) whose resources a subject is one of, fragments going with their
     resource, for the files that hold partnerships: each is published as its own Turtle, a subset of
     the dataset (a file of places, say, is not)."""
-    stem_of = {s: Path(f).stem for s, f in sources.origin.items()
+    stem_of = {str(s): Path(f).stem for s, f in sources.origin.items()
                if isinstance(s, URIRef) and f.count("/") == 1 and f != "data/partners.ttl"}
 
-    def resource(subject) -> URIRef:
-        return URIRef(str(subject).split("#")[0])
+    def resource(subject) -> str:  # asked once per page: a string, not a new rdflib term each time
+        return str(subject).split("#")[0]
     with_partnerships = {stem_of.get(resource(p)) for p in graph.subjects(RDF.type, tw.Partnership)}
     stem_of = {s: stem for s, stem in stem_of.items() if stem in with_partnerships}
     return lambda subject: stem_of.get(resource(subject))

@@ -14,6 +14,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .cache import digest_of
 from .config import Settings
+from .memory_store import LeanMemory
 from .problems import Problem, StageFailed
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -144,7 +145,7 @@ def repeated_definitions(content: bytes, label: str) -> list[Problem]:
 def load(settings: Settings) -> Sources:
     """Parse every file; raise StageFailed with all the syntax problems found, not just the first."""
     problems: list[Problem] = []
-    graphs = {"data": Graph(store="SimpleMemory"), "vocabulary": Graph(), "shapes": Graph()}
+    graphs = {"data": Graph(store=LeanMemory()), "vocabulary": Graph(), "shapes": Graph()}
     origin: dict = {}
     also_described_in: dict = {}
     digests: dict[str, str] = {}

@@ -17,6 +17,7 @@ from rdflib.graph import ReadOnlyGraphAggregate
 
 from .cache import ResultCache, code_digest, digest_of
 from .load import Sources, describe
+from .memory_store import LeanMemory
 from .parallel import started
 from .problems import Problem
 from .progress import Progress
@@ -253,7 +254,7 @@ def targets_within(shapes: Graph, selections: dict, shard: int, literals: bool) 
     to is validated by its own shard."""
     # a copy in any case: pySHACL adds RDFS axioms to the shapes graph it is given, and ours are published;
     # it needs no contexts in the shapes graph
-    copy = Graph(store="SimpleMemory")
+    copy = Graph(store=LeanMemory())
     copy.namespace_manager = shapes.namespace_manager
     target_node = SH.targetNode
     for shape, declaration, value in shapes:

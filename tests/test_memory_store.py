@@ -1,0 +1,73 @@
+"""The lean store must answer every triple pattern exactly as rdflib's SimpleMemory does, in the same
+order, including after removals: the build's outputs are compared byte for byte with its own."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from twinning.memory_store import LeanMemory
+
+
+def both_stores() -> tuple[Graph, Graph]:
+    return Graph(store="SimpleMemory"), Graph(store=LeanMemory())
+
+
+def random_triples(seed: int, count: int) -> list[tuple]:
+    rng = random.Random(seed)
+    subjects = [URIRef(f"http://example.org/s{i}") for i in range(12)] + [BNode(f"b{i}") for i in range(3)]
+    predicates = [URIRef(f"http://example.org/p{i}") for i in range(4)]
+    # objects that are equal as strings but differ as terms: an IRI, a plain, a typed and a tagged literal
+    objects = subjects + [Literal("1"), Literal("1", datatype=XSD.integer), Literal("01", datatype=XSD.integer),
+                          Literal("1", lang="fr"), URIRef("1"), Literal("http://example.org/s0")]
+    return [(rng.choice(subjects), rng.choice(predicates), rng.choice(objects)) for _ in range(count)]
+
+
+def answers(graph: Graph, terms: list) -> dict:
+    """Every pattern over the given terms (None for a variable), with the triples in the order given."""
+    return {pattern: list(graph.triples(pattern)) for pattern in itertools.product(*terms)}
+
+
+def test_every_pattern_gets_the_same_triples_in_the_same_order_after_additions_and_removals():
+    simple, lean = both_stores()
+    triples = random_triples(seed=3, count=400)  # with repeats: adding a triple twice keeps one
+    for graph in (simple, lean):
+        graph.addN((s, p, o, graph) for s, p, o in triples)
+    removed = random.Random(4).sample(triples, 150)
+    for graph in (simple, lean):
+        for triple in removed:
+            graph.remove(triple)
+        graph.remove((None, URIRef("http://example.org/p3"), None))
+        graph.addN((s, p, o, graph) for s, p, o in removed[:60])  # back after their removal
+    absent = URIRef("http://example.org/absent")
+    terms = [sorted({t[i] for t in triples}) + [absent, None] for i in range(3)]
+    expected = answers(simple, terms)
+    assert answers(lean, terms) == expected
+    assert sum(len(found) for found in expected.values()) > 1000  # the patterns do find triples
+    assert len(lean) == len(simple) == len(list(simple)) > 100
+    assert list(lean) == list(simple)
+
+
+def test_a_value_held_once_then_several_times_then_once_again():
+    simple, lean = both_stores()
+    s, p = URIRef("http://example.org/s"), URIRef("http://example.org/p")
+    first, second = Literal("a"), Literal("b")
+    for graph in (simple, lean):
+        graph.add((s, p, first))
+        graph.add((s, p, second))
+        graph.add((s, p, second))
+        graph.remove((s, p, first))
+    assert list(lean.objects(s, p)) == list(simple.objects(s, p)) == [second]
+    assert len(lean) == 1 and (s, p, first) not in lean and (s, p, second) in lean
+
+
+def test_namespaces_are_bound_as_in_simple_memory():
+    simple, lean = both_stores()
+    for graph in (simple, lean):
+        graph.bind("ex", "http://example.org/")
+        graph.bind("ex", "http://example.org/other#", replace=True)
+    assert sorted(lean.namespaces()) == sorted(simple.namespaces())
+    assert dict(lean.namespaces())["ex"] == URIRef("http://example.org/other#")

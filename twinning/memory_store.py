@@ -1,0 +1,110 @@
+"""The in-memory triple store that holds the data while it is built: rdflib's `SimpleMemory` with
+leaner indexes. rdflib keeps each triple in three nested indexes (s→p→o, p→o→s, o→s→p) whose last
+level is a dict per pair, most of them holding one value: three dicts of about 200 bytes per triple.
+Here a last level holding one value is that value itself, and becomes a dict from the second on."""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from rdflib.plugins.stores.memory import SimpleMemory
+
+NO_CONTEXTS = ()  # rdflib's graphs ignore a triple's contexts in a store without them
+
+
+def values(held) -> Iterable:
+    """The terms an index entry holds (none for an absent entry)."""
+    if held is None:
+        return ()
+    return held if type(held) is dict else (held,)  # terms are never dicts; isinstance is slower
+
+
+def insert(index: dict, first, second, third) -> bool:
+    """Whether the entry is new. A second value makes a dict, which keeps the order of insertion as
+    SimpleMemory's does: `Graph.value` and every unsorted walk give what they gave with it."""
+    inner = index.get(first)
+    if inner is None:
+        index[first] = {second: third}
+        return True
+    held = inner.get(second)
+    if held is None:
+        inner[second] = third
+    elif type(held) is dict:
+        if third in held:
+            return False
+        held[third] = None
+    elif held == third:
+        return False
+    else:
+        inner[second] = {held: None, third: None}
+    return True
+
+
+def discard(index: dict, first, second, third) -> None:
+    """An emptied entry stays in place, empty, as in SimpleMemory: what is added again after a removal
+    (blank nodes renamed) comes back where it was."""
+    inner = index[first]
+    held = inner[second]
+    if type(held) is dict:
+        del held[third]
+    else:
+        inner[second] = {}
+
+
+class LeanMemory(SimpleMemory):
+    """A store without contexts, for one graph: `SimpleMemory`'s answers and namespace bindings, its
+    indexes leaner, and its length kept rather than counted by walking every triple."""
+
+    def __init__(self, configuration=None, identifier=None):
+        super().__init__(configuration, identifier)
+        self.spo: dict = {}
+        self.pos: dict = {}
+        self.osp: dict = {}
+        self.size = 0
+
+    def add(self, triple, context=None, quoted=False) -> None:
+        subject, predicate, object_ = triple
+        if insert(self.spo, subject, predicate, object_):
+            insert(self.pos, predicate, object_, subject)
+            insert(self.osp, object_, subject, predicate)
+            self.size += 1
+
+    def addN(self, quads) -> None:  # noqa: N802 - rdflib's name
+        for subject, predicate, object_, _ in quads:
+            self.add((subject, predicate, object_))
+
+    def remove(self, triple_pattern, context=None) -> None:
+        for (subject, predicate, object_), _ in list(self.triples(triple_pattern)):
+            discard(self.spo, subject, predicate, object_)
+            discard(self.pos, predicate, object_, subject)
+            discard(self.osp, object_, subject, predicate)
+            self.size -= 1
+
+    def triples(self, triple_pattern, context=None) -> Iterator:
+        """SimpleMemory's walks, in its order."""
+        subject, predicate, object_ = triple_pattern
+        if subject is not None:
+            by_predicate = self.spo.get(subject, {})
+            for p, held in by_predicate.items() if predicate is None else ((predicate, by_predicate.get(predicate)),):
+                if object_ is None:
+                    for o in values(held):
+                        yield (subject, p, o), NO_CONTEXTS
+                elif object_ in values(held):
+                    yield (subject, p, object_), NO_CONTEXTS
+        elif predicate is not None:
+            by_object = self.pos.get(predicate, {})
+            for o, held in by_object.items() if object_ is None else ((object_, by_object.get(object_)),):
+                for s in values(held):
+                    yield (s, predicate, o), NO_CONTEXTS
+        elif object_ is not None:
+            for s, held in self.osp.get(object_, {}).items():
+                for p in values(held):
+                    yield (s, p, object_), NO_CONTEXTS
+        else:
+            for s, by_predicate in self.spo.items():
+                for p, held in by_predicate.items():
+                    for o in values(held):
+                        yield (s, p, o), NO_CONTEXTS
+
+    def __len__(self, context=None) -> int:
+        return self.size

@@ -2,8 +2,8 @@
 
     python scripts/benchmark_store.py /tmp/p190        # a corpus made by scripts/convert_p190.py
 
-Both stores are filled with the same parsed triples, each in a forked process, in turns (SimpleMemory, lean, SimpleMemory,
-lean...), so that both meet the machine in the same state; each prints the memory the graph takes
+Both stores are filled with the same parsed triples, each in a forked process, in turns
+(SimpleMemory, lean, SimpleMemory, lean...), so that both meet the machine in the same state; each prints the memory the graph takes
 and the time of adding, counting, walking every triple and walking each subject's, then the best of
 each as a ratio to SimpleMemory's. Not part of the test suite: timings depend on the machine.
 """
@@ -14,6 +14,7 @@ import argparse
 import gc
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -31,7 +32,7 @@ STORES = {"SimpleMemory": lambda: Graph(store="SimpleMemory"), "lean": lambda: G
 
 def resident_mib() -> float:
     with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * 4096 / 2**20
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
 def timed(action) -> float:

@@ -329,15 +329,12 @@ class Dump:
     def write(self, part: DumpPart) -> None:
         for extension, runs in part.runs.items():
             self.files[extension].write(runs)
-        self.whole.used |= part.used
-        self.whole.counts.merge(part.counts)
+        self.whole.extend({}, part.used, part.counts)  # its runs are in the files
         for name, subset in part.subsets.items():
             text = self.formats["ttl"].separator.join(subset.runs["ttl"]).encode("utf-8")
             self.pieces.setdefault(name, []).append((self.spool.tell(), len(text)))
             self.spool.write(text)
-            kept = self.whole.subsets.setdefault(name, DumpPart())
-            kept.used |= subset.used
-            kept.counts.merge(subset.counts)
+            self.whole.subsets.setdefault(name, DumpPart()).extend({}, subset.used, subset.counts)
 
     def close(self) -> tuple[list[Path], Counts, dict[str, tuple[Path, int]]]:
         """The dump's files and counts, and each subset's Turtle file and number of triples."""

@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-STAGES = ["load", "check", "validate", "enrich", "dumps", "csv", "pages", "catalogue", "site", "sitemap", "swap"]
+STAGES = ["load", "check", "validate", "enrich", "dumps", "csv", "site", "pages", "catalogue", "sitemap", "swap"]
 
 
 def optimised_build(project: Path, output: Path, reuse: bool) -> dict:

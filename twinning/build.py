@@ -34,6 +34,8 @@ PAGES_PER_CHUNK = 500
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
 PAGE_EXTENSIONS = ("html", *MEDIA_TYPES)  # a resource's page and its documents
+# a view's keys come in the order the code builds them, so it needs no sorting to be the same each time
+VIEW_ENCODER = json.JSONEncoder(check_circular=False)
 DCAT_AP_SHAPES = ("shapes.ttl", "shapes_recommended.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")
 
 
@@ -235,7 +237,7 @@ class PageReuse:
     context: str
 
     def fingerprint(self, ntriples: bytes, view: dict) -> str:
-        shown = json.dumps(view, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        shown = VIEW_ENCODER.encode(view).encode("ascii")
         return hashlib.sha256(self.context.encode("ascii") + ntriples + shown).hexdigest()
 
     def link(self, path: str, fingerprint: str, folder: Path) -> bool:
@@ -332,6 +334,47 @@ def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: 
     return files, violations, dcat_warnings
 
 
+def write_site(publication: Publication, sources: Sources, settings: Settings, comparison: list[dict],
+               folder: Path) -> None:
+    """The index pages about the data, the archived sources behind every quote, the style sheet and the
+    content negotiation rules: none of them depends on the resource pages, so they are written while
+    the workers write those."""
+    tw, base = settings.tw, settings.base_iri
+    graph, analysis, site = publication.graph, publication.analysis, publication.site
+    counts = {"partnerships": len(set(graph.subjects(RDF.type, tw.Partnership))),
+              "activities": len(set(graph.subjects(RDF.type, tw.Activity))),
+              "figures": len(set(graph.subjects(RDF.type, tw.StatedFigure)))}
+    examples = sparql.example_queries(settings.queries_dir)
+    for example in examples:  # the research questions travel with the data, with their expected answers
+        for path in (example.path, example.expected_csv):
+            if path.exists():
+                write(folder / "queries" / path.name, path.read_bytes())
+    index_pages = {
+        "index.html": ("index.html", {"title": "Communes", "communes": site.communes(), "counts": counts}),
+        "partners.html": ("partners.html", {"title": "Partenaires par pays", "groups": site.partners_by_country()}),
+        "timeline.html": ("timeline.html", {"title": "Chronologie", "events": site.timeline()}),
+        "map.html": ("map.html", {"title": "Carte", "points": site.map_points()}),
+        "vocabulary.html": ("vocabulary.html", {"title": "Ontologie", "vocab": site.vocabulary()}),
+        "wikidata.html": ("wikidata.html", {"title": "Wikidata", "comparison": comparison,
+                                            "links": site.link_reports(analysis),
+                                            "unlinked": [analysis.name(p) for p in analysis.unlinked_partners()],
+                                            "snapshots": analysis.reference.snapshots}),
+        "sparql.html": ("sparql.html", {"title": "SPARQL", "endpoint": settings.sparql_endpoint or "query",
+                                        "base": base, "examples": [
+                                            {"name": e.name, "question": e.question, "comment": e.comment,
+                                             "text": sparql.with_base(e.text, base), "federated": e.federated,
+                                             "expected": e.expected_csv.exists()} for e in examples]}),
+    }
+    for target, (template, context) in index_pages.items():
+        write(folder / target, site.render(template, target, **context))
+    for relative in sorted(set(graph.objects(None, tw.archivedText))):  # the evidence behind every quote
+        write(folder / str(relative), (sources.data_dir / str(relative)).read_bytes())
+    write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
+    apache, nginx = conneg_rules()
+    write(folder / ".htaccess", apache)
+    write(folder / "nginx.conf", nginx)
+
+
 def write_publication(sources: Sources, publication: Publication, warnings: list[Problem], settings: Settings,
                       release_date: str, folder: Path, progress: Progress,
                       previous_fingerprints: dict[str, str]) -> BuildResult:
@@ -351,6 +394,8 @@ def write_publication(sources: Sources, publication: Publication, warnings: list
         with progress.stage("csv"):
             comparison = analysis.comparison_table()
             published.update(write_tables(graph, tw, base, comparison, downloads))
+        with progress.stage("site", "index pages and archived sources, while the workers write the resource pages"):
+            write_site(publication, sources, settings, comparison, folder)
         with progress.stage("pages", f"{len(site.documents)} resources"):
             fingerprints = all_pages_written(dump)
             dump_paths, counts, written_subsets = dump.close()
@@ -360,43 +405,14 @@ def write_publication(sources: Sources, publication: Publication, warnings: list
     with progress.stage("catalogue"):
         files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, subsets, counts,
                                                            folder)
-    with progress.stage("site", "index pages, archived sources, sitemap"):
-        counts = {"partnerships": len(set(graph.subjects(RDF.type, tw.Partnership))),
-                  "activities": len(set(graph.subjects(RDF.type, tw.Activity))),
-                  "figures": len(set(graph.subjects(RDF.type, tw.StatedFigure)))}
         file_rows = [{"path": relative, "size": file.size, "sha256": file.sha256} for relative, file in files.items()]
-        examples = sparql.example_queries(settings.queries_dir)
-        for example in examples:  # the research questions travel with the data, with their expected answers
-            for path in (example.path, example.expected_csv):
-                if path.exists():
-                    write(folder / "queries" / path.name, path.read_bytes())
-        index_pages = {
-            "index.html": ("index.html", {"title": "Communes", "communes": site.communes(), "counts": counts}),
-            "partners.html": ("partners.html", {"title": "Partenaires par pays", "groups": site.partners_by_country()}),
-            "timeline.html": ("timeline.html", {"title": "Chronologie", "events": site.timeline()}),
-            "map.html": ("map.html", {"title": "Carte", "points": site.map_points()}),
-            "vocabulary.html": ("vocabulary.html", {"title": "Ontologie", "vocab": site.vocabulary()}),
+        pages_about_files = {
+            "downloads.html": ("downloads.html", {"title": "Téléchargements", "files": file_rows}),
             "validation.html": ("validation.html", {"title": "Validation", "errors": 0, "warnings": [str(w) for w in warnings],
                                                     "dcat": {"violations": len(violations), "warnings": dcat_warnings}}),
-            "downloads.html": ("downloads.html", {"title": "Téléchargements", "files": file_rows}),
-            "wikidata.html": ("wikidata.html", {"title": "Wikidata", "comparison": comparison,
-                                                "links": site.link_reports(analysis),
-                                                "unlinked": [analysis.name(p) for p in analysis.unlinked_partners()],
-                                                "snapshots": analysis.reference.snapshots}),
-            "sparql.html": ("sparql.html", {"title": "SPARQL", "endpoint": settings.sparql_endpoint or "query",
-                                            "base": base, "examples": [
-                                                {"name": e.name, "question": e.question, "comment": e.comment,
-                                                 "text": sparql.with_base(e.text, base), "federated": e.federated,
-                                                 "expected": e.expected_csv.exists()} for e in examples]}),
         }
-        for target, (template, context) in index_pages.items():
+        for target, (template, context) in pages_about_files.items():
             write(folder / target, site.render(template, target, **context))
-        for relative in sorted(set(graph.objects(None, tw.archivedText))):  # the evidence behind every quote
-            write(folder / str(relative), (sources.data_dir / str(relative)).read_bytes())
-        write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
-        apache, nginx = conneg_rules()
-        write(folder / ".htaccess", apache)
-        write(folder / "nginx.conf", nginx)
     with progress.stage("sitemap"):
         root = len(str(folder)) + 1  # paths made from strings: a Path per file costs seconds at 100,000 pages
         files = sorted(posixpath.join(top[root:], name) for top, _, names in os.walk(folder) for name in names)

@@ -49,6 +49,7 @@ def test_every_pattern_gets_the_same_triples_in_the_same_order_after_additions_a
     assert sum(len(found) for found in expected.values()) > 1000  # the patterns do find triples
     assert len(lean) == len(simple) == len(list(simple)) > 100
     assert list(lean) == list(simple)
+    assert set(lean.store.nodes()) == {node for s, _, o in simple for node in (s, o)}
 
 
 def test_a_value_held_once_then_several_times_then_once_again():
@@ -62,6 +63,7 @@ def test_a_value_held_once_then_several_times_then_once_again():
         graph.remove((s, p, first))
     assert list(lean.objects(s, p)) == list(simple.objects(s, p)) == [second]
     assert len(lean) == 1 and (s, p, first) not in lean and (s, p, second) in lean
+    assert set(lean.store.nodes()) == {s, second}  # not the value whose only triple went
 
 
 def test_namespaces_are_bound_as_in_simple_memory():

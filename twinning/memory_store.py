@@ -74,7 +74,12 @@ class LeanMemory(SimpleMemory):
             self.add((subject, predicate, object_))
 
     def remove(self, triple_pattern, context=None) -> None:
-        for (subject, predicate, object_), _ in list(self.triples(triple_pattern)):
+        subject, predicate, object_ = triple_pattern
+        if subject is None or predicate is None or object_ is None:
+            matches = [triple for triple, _ in self.triples(triple_pattern)]
+        else:  # a whole triple: no walk to find it
+            matches = [triple_pattern] if object_ in values(self.spo.get(subject, {}).get(predicate)) else []
+        for subject, predicate, object_ in matches:
             discard(self.spo, subject, predicate, object_)
             discard(self.pos, predicate, object_, subject)
             discard(self.osp, object_, subject, predicate)
@@ -105,6 +110,14 @@ class LeanMemory(SimpleMemory):
                 for p, held in by_predicate.items():
                     for o in values(held):
                         yield (s, p, o), NO_CONTEXTS
+
+    def nodes(self) -> Iterator:
+        """Every subject, then every object: a node that is both comes twice. From the indexes' keys,
+        a few times fewer steps than walking every triple; an entry emptied by removals is passed over."""
+        for index in (self.spo, self.osp):
+            for node, entry in index.items():
+                if any(type(held) is not dict or held for held in entry.values()):
+                    yield node
 
     def __len__(self, context=None) -> int:
         return self.size

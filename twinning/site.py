@@ -109,7 +109,7 @@ class Site:
         `value.href` first asks for an attribute, which fails on a dict (a third of the rendering)."""
         if isinstance(value, Literal):
             return {"text": str(value), "lang": value.language, "href": None,
-                    "datatype": self.graph.namespace_manager.normalizeUri(value.datatype) if value.datatype else None}
+                    "datatype": self.label(value.datatype) if value.datatype else None}
         return {"text": self.label(value), "lang": None, "href": self.href(value, from_path), "datatype": None}
 
     def description(self, node, from_path: str) -> list[dict]:
@@ -118,7 +118,8 @@ class Site:
             values_of[predicate].append(value)
         return [{"property": self.label(predicate), "property_iri": str(predicate),
                  "property_href": self.href(predicate, from_path),
-                 "values": [self.value_view(v, from_path) for v in sorted(values, key=lambda v: (str(v), v.n3()))]}
+                 "values": [self.value_view(v, from_path) for v in (
+                     sorted(values, key=lambda v: (str(v), v.n3())) if len(values) > 1 else values)]}
                 for predicate, values in sorted(values_of.items(), key=lambda item: str(item[0]))]
 
     def citations(self, node, from_path: str) -> list[dict]:

@@ -152,6 +152,7 @@ def load(settings: Settings) -> Sources:
     typed_in: dict[URIRef, str] = {}
     convert = oxigraph_terms()
     store = oxigraph.Store()
+    rdf_type = RDF.type  # a namespace makes a new term at each use
     # shapes/ subfolders hold third-party shapes (DCAT-AP) for the catalogue, not for our data
     folders = [("data", settings.data_dir, True), ("vocabulary", settings.ontology_dir, True),
                ("shapes", settings.shapes_dir, False)]
@@ -173,7 +174,7 @@ def load(settings: Settings) -> Sources:
             if triples is None:
                 continue
             problems += repeated_definitions(content, label)
-            for subject in dict.fromkeys(s for s, p, _ in triples if p == RDF.type):
+            for subject in dict.fromkeys(s for s, p, _ in triples if p == rdf_type):
                 if isinstance(subject, URIRef) and subject in typed_in:
                     problems.append(Problem(label, str(subject), "unique-iri",
                                             f"already defined in {typed_in[subject]}: two resources cannot share one IRI"))
@@ -182,8 +183,8 @@ def load(settings: Settings) -> Sources:
                 first = origin.setdefault(subject, label)
                 if first != label:
                     also_described_in.setdefault(subject, []).append(label)
-            target = graphs[kind]
-            target.addN((s, p, o, target) for s, p, o in triples)
+            target = graphs[kind]  # the parsers' terms need none of Graph.addN's checks, one per triple
+            target.store.addN((s, p, o, target) for s, p, o in triples)
             if quads:
                 store.extend(quads)
     if problems:

@@ -18,14 +18,22 @@ WDT = "http://www.wikidata.org/entity/"
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, Namespace("http://xmlns.com/foaf/0.1/").name)  # in order of preference
 
 
-@lru_cache(maxsize=1 << 16)
 def relative_path(target: str, from_folder: str) -> str:
-    """posixpath.relpath without its calls to the file system (it asks for the working folder each time)."""
-    target_parts, from_parts = target.split("/"), [p for p in from_folder.split("/") if p]
+    """posixpath.relpath without its calls to the file system (it asks for the working folder each time).
+    Pages link to pages in a few folders: the way between two folders is worked out once."""
+    folder, _, name = target.rpartition("/")
+    return folder_path(folder, from_folder) + name
+
+
+@lru_cache(maxsize=4096)
+def folder_path(target_folder: str, from_folder: str) -> str:
+    """The relative path from one folder to another, ending with "/" unless it is empty."""
+    target_parts, from_parts = [p for p in target_folder.split("/") if p], [p for p in from_folder.split("/") if p]
     common = 0
-    while common < min(len(from_parts), len(target_parts) - 1) and from_parts[common] == target_parts[common]:
+    while common < min(len(from_parts), len(target_parts)) and from_parts[common] == target_parts[common]:
         common += 1
-    return "/".join([".."] * (len(from_parts) - common) + target_parts[common:])
+    parts = [".."] * (len(from_parts) - common) + target_parts[common:]
+    return "/".join(parts) + "/" if parts else ""
 
 
 def folder_of(path: str) -> str:

@@ -75,7 +75,7 @@ def data_terms(graph: Graph, base_iri: str) -> DataTerms:
         terms.subjects.add(subject)
         terms.predicates.add(predicate)
         kind = type(obj)  # isinstance is slow on rdflib terms
-        if kind is URIRef and obj.startswith(base_iri):
+        if kind is URIRef and str.startswith(obj, base_iri):  # rdflib's own startswith copies the term first
             terms.ours.append(triple)
         elif kind is Literal and obj.datatype in LEXICAL_FORMS:
             terms.typed.append(triple)

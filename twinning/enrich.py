@@ -26,8 +26,8 @@ def twinned_with(graph: Graph, tw: Namespace) -> list[tuple]:
 
 
 def nodes(graph: Graph) -> Iterable:
-    """Every subject and object, some more than once: the lean store lists them from its indexes, a few
-    times fewer steps than walking every triple, as other stores do."""
+    """Every subject and object, some more than once: the lean store lists them from its indexes' keys,
+    a few times fewer steps than walking every triple, which any other store needs."""
     if isinstance(graph.store, LeanMemory):
         return graph.store.nodes()
     return (node for s, _, o in graph for node in (s, o))
@@ -53,6 +53,7 @@ def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> None:
     blank = {node for node in nodes(graph) if type(node) is BNode}  # isinstance is slow on rdflib terms
     for node in blank:  # every name first, while the graph still holds the blank nodes they are read from
         name(node)
+    # a triple between two blank nodes comes twice: removed once, and added back once
     touched = [triple for node in blank for pattern in ((node, None, None), (None, None, node))
                for triple, _ in store.triples(pattern)]
     for triple in touched:

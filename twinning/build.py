@@ -334,6 +334,12 @@ def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: 
     return files, violations, dcat_warnings
 
 
+def write_index_pages(site: Site, folder: Path, pages: dict[str, dict]) -> None:
+    """Each page from the template of the same name, with its context."""
+    for name, context in pages.items():
+        write(folder / name, site.render(name, name, **context))
+
+
 def write_site(publication: Publication, sources: Sources, settings: Settings, comparison: list[dict],
                folder: Path) -> None:
     """The index pages about the data, the archived sources behind every quote, the style sheet and the
@@ -349,24 +355,19 @@ def write_site(publication: Publication, sources: Sources, settings: Settings, c
         for path in (example.path, example.expected_csv):
             if path.exists():
                 write(folder / "queries" / path.name, path.read_bytes())
-    index_pages = {
-        "index.html": ("index.html", {"title": "Communes", "communes": site.communes(), "counts": counts}),
-        "partners.html": ("partners.html", {"title": "Partenaires par pays", "groups": site.partners_by_country()}),
-        "timeline.html": ("timeline.html", {"title": "Chronologie", "events": site.timeline()}),
-        "map.html": ("map.html", {"title": "Carte", "points": site.map_points()}),
-        "vocabulary.html": ("vocabulary.html", {"title": "Ontologie", "vocab": site.vocabulary()}),
-        "wikidata.html": ("wikidata.html", {"title": "Wikidata", "comparison": comparison,
-                                            "links": site.link_reports(analysis),
-                                            "unlinked": [analysis.name(p) for p in analysis.unlinked_partners()],
-                                            "snapshots": analysis.reference.snapshots}),
-        "sparql.html": ("sparql.html", {"title": "SPARQL", "endpoint": settings.sparql_endpoint or "query",
-                                        "base": base, "examples": [
-                                            {"name": e.name, "question": e.question, "comment": e.comment,
-                                             "text": sparql.with_base(e.text, base), "federated": e.federated,
-                                             "expected": e.expected_csv.exists()} for e in examples]}),
-    }
-    for target, (template, context) in index_pages.items():
-        write(folder / target, site.render(template, target, **context))
+    write_index_pages(site, folder, {
+        "index.html": {"title": "Communes", "communes": site.communes(), "counts": counts},
+        "partners.html": {"title": "Partenaires par pays", "groups": site.partners_by_country()},
+        "timeline.html": {"title": "Chronologie", "events": site.timeline()},
+        "map.html": {"title": "Carte", "points": site.map_points()},
+        "vocabulary.html": {"title": "Ontologie", "vocab": site.vocabulary()},
+        "wikidata.html": {"title": "Wikidata", "comparison": comparison, "links": site.link_reports(analysis),
+                          "unlinked": [analysis.name(p) for p in analysis.unlinked_partners()],
+                          "snapshots": analysis.reference.snapshots},
+        "sparql.html": {"title": "SPARQL", "endpoint": settings.sparql_endpoint or "query", "base": base, "examples": [
+            {"name": e.name, "question": e.question, "comment": e.comment, "text": sparql.with_base(e.text, base),
+             "federated": e.federated, "expected": e.expected_csv.exists()} for e in examples]},
+    })
     for relative in sorted(set(graph.objects(None, tw.archivedText))):  # the evidence behind every quote
         write(folder / str(relative), (sources.data_dir / str(relative)).read_bytes())
     write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
@@ -406,13 +407,11 @@ def write_publication(sources: Sources, publication: Publication, warnings: list
         files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, subsets, counts,
                                                            folder)
         file_rows = [{"path": relative, "size": file.size, "sha256": file.sha256} for relative, file in files.items()]
-        pages_about_files = {
-            "downloads.html": ("downloads.html", {"title": "Téléchargements", "files": file_rows}),
-            "validation.html": ("validation.html", {"title": "Validation", "errors": 0, "warnings": [str(w) for w in warnings],
-                                                    "dcat": {"violations": len(violations), "warnings": dcat_warnings}}),
-        }
-        for target, (template, context) in pages_about_files.items():
-            write(folder / target, site.render(template, target, **context))
+        write_index_pages(site, folder, {
+            "downloads.html": {"title": "Téléchargements", "files": file_rows},
+            "validation.html": {"title": "Validation", "errors": 0, "warnings": [str(w) for w in warnings],
+                                "dcat": {"violations": len(violations), "warnings": dcat_warnings}},
+        })
     with progress.stage("sitemap"):
         root = len(str(folder)) + 1  # paths made from strings: a Path per file costs seconds at 100,000 pages
         files = sorted(posixpath.join(top[root:], name) for top, _, names in os.walk(folder) for name in names)

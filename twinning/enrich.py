@@ -53,7 +53,7 @@ def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> None:
     blank = {node for node in nodes(graph) if type(node) is BNode}  # isinstance is slow on rdflib terms
     for node in blank:  # every name first, while the graph still holds the blank nodes they are read from
         name(node)
-    # a triple between two blank nodes comes twice: removed once, and added back once
+    # a triple between two blank nodes comes twice: removed once, and kept once when added back
     touched = [triple for node in blank for pattern in ((node, None, None), (None, None, node))
                for triple, _ in store.triples(pattern)]
     for triple in touched:

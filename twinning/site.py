@@ -18,11 +18,12 @@ WDT = "http://www.wikidata.org/entity/"
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, Namespace("http://xmlns.com/foaf/0.1/").name)  # in order of preference
 
 
-def relative_path(target: str, from_folder: str) -> str:
-    """posixpath.relpath without its calls to the file system (it asks for the working folder each time).
-    Pages link to pages in a few folders: the way between two folders is worked out once."""
+def relative_path(target: str, from_page: str) -> str:
+    """posixpath.relpath from the page's folder, without its calls to the file system (it asks for the
+    working folder each time). Pages link to pages in a few folders: the way between two folders is
+    worked out once."""
     folder, _, name = target.rpartition("/")
-    return folder_path(folder, from_folder) + name
+    return folder_path(folder, from_page.rpartition("/")[0]) + name
 
 
 @lru_cache(maxsize=4096)
@@ -34,11 +35,6 @@ def folder_path(target_folder: str, from_folder: str) -> str:
         common += 1
     parts = [".."] * (len(from_parts) - common) + target_parts[common:]
     return "/".join(parts) + "/" if parts else ""
-
-
-def folder_of(path: str) -> str:
-    """posixpath.dirname of a page's path, in a sixth of its time: asked for every link of every page."""
-    return path.rpartition("/")[0]
 
 
 def environment() -> Environment:
@@ -68,6 +64,7 @@ class Site:
     tw: Namespace
     env: Environment = field(default_factory=environment)
     labels: dict = field(default_factory=dict, init=False, repr=False)  # (node, language) -> label
+    prefixed_names: dict = field(default_factory=dict, init=False, repr=False)  # IRI -> its prefixed name
     link_targets: dict = field(default_factory=dict, init=False, repr=False)  # IRI -> (page file, fragment)
     label_values: dict = field(init=False, repr=False)  # node -> its labels from the first property it has
 
@@ -86,7 +83,7 @@ class Site:
         target = self.link_target(iri)
         if target is None:
             return str(iri)
-        return relative_path(target[0], folder_of(from_path)) + target[1]
+        return relative_path(target[0], from_path) + target[1]
 
     def link_target(self, iri) -> tuple[str, str] | None:
         """(page file, fragment) of the IRI's page, if we publish one: asked for every mention, found once."""
@@ -110,14 +107,20 @@ class Site:
         text = str(node)
         if text.startswith(self.base_iri):
             return text[len(self.base_iri):]
-        return self.graph.namespace_manager.normalizeUri(node) if isinstance(node, URIRef) else text
+        return self.prefixed_name(node) if isinstance(node, URIRef) else text
+
+    def prefixed_name(self, iri: URIRef) -> str:
+        """rdflib's normalizeUri, asked for the datatype of every typed literal: found once per IRI."""
+        if iri not in self.prefixed_names:
+            self.prefixed_names[iri] = self.graph.namespace_manager.normalizeUri(iri)
+        return self.prefixed_names[iri]
 
     def value_view(self, value, from_path: str) -> dict:
         """Literals and links have the same keys: the page template reads views by item, as Jinja's
         `value.href` first asks for an attribute, which fails on a dict (a third of the rendering)."""
         if isinstance(value, Literal):
             return {"text": str(value), "lang": value.language, "href": None,
-                    "datatype": self.label(value.datatype) if value.datatype else None}
+                    "datatype": self.prefixed_name(value.datatype) if value.datatype else None}
         return {"text": self.label(value), "lang": None, "href": self.href(value, from_path), "datatype": None}
 
     def description(self, node, from_path: str) -> list[dict]:

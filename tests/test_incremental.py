@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rdflib import RDFS, Graph, Literal, Namespace, URIRef
 
 from conftest import ROOT, edit
 from twinning import build as build_stage
@@ -16,6 +17,7 @@ from twinning import validate as validate_stage
 from twinning.config import load_settings
 from twinning.problems import StageFailed
 from twinning.progress import Progress
+from twinning.site import PROV, Site
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from generate_corpus import generate  # noqa: E402
@@ -63,13 +65,50 @@ def test_a_rebuild_after_one_edit_redoes_only_that_commune_and_equals_a_full_bui
     assert tree(output) == tree(from_nothing)
 
 
-def test_a_label_shown_on_other_pages_renders_those_pages_again(corpus, tmp_path):
+def rename_a_partner(project: Path) -> None:
     """A partner's name appears on the pages of the partnerships that point to it."""
+    edit(sorted((project / "data" / "partners").glob("*.ttl"))[0], 'rdfs:label "', 'rdfs:label "Nouveau nom de ')
+
+
+def rename_a_source(project: Path) -> None:
+    """A source's name appears in the citations of every resource quoted from it, on their own pages."""
+    edit(sorted((project / "data").glob("commune-*.ttl"))[1], 'rdfs:label "Page synthétique', 'rdfs:label "Page renommée')
+
+
+def rename_a_partnership(project: Path) -> None:
+    """The pages a partnership points to list it among their incoming links, by name: its kind's, say,
+    which does not point back."""
+    edit(sorted((project / "data").glob("commune-*.ttl"))[2], 'rdfs:label "Jumelage', 'rdfs:label "Ancien jumelage')
+
+
+def change_a_kind(project: Path) -> None:
+    """The new kind's page lists the partnership, the old one's no longer does."""
+    edit(sorted((project / "data").glob("commune-*.ttl"))[3], "tw:kind kind:twinning ;", "tw:kind kind:charter ;")
+
+
+def swap_a_partner(project: Path) -> None:
+    """The partner left behind listed the partnership among its incoming links, as it was before."""
+    commune = sorted((project / "data").glob("commune-*.ttl"))[4]
+    text = commune.read_text(encoding="utf-8")
+    first, second = [line.split(" , ")[1].rstrip(" ;") for line in text.splitlines()
+                     if line.strip().startswith("tw:partner ") and line.count(",") == 1][:2]
+    edit(commune, f", {first} ;", f", {second} ;")
+
+
+def remove_a_commune(project: Path) -> None:
+    """Its pages go; its partners' pages listed them."""
+    sorted((project / "data").glob("commune-*.ttl"))[5].unlink()
+
+
+@pytest.mark.parametrize("change", [rename_a_partner, rename_a_source, rename_a_partnership,
+                                    change_a_kind, swap_a_partner, remove_a_commune])
+def test_the_pages_that_show_a_changed_page_are_rendered_again(corpus, tmp_path, change):
     output = corpus / "publish"
     build(corpus, output)
-    partners = sorted((corpus / "data" / "partners").glob("*.ttl"))[0]
-    edit(partners, 'rdfs:label "', 'rdfs:label "Nouveau nom de ')
-    build(corpus, output)
+    change(corpus)
+    rebuilt = build(corpus, output)
+    written, total = (int(n) for n in rebuilt["pages"].split(" resource")[0].split(" of "))
+    assert 0 < written < total / 5
     from_nothing = tmp_path / "from-nothing"
     build(corpus, from_nothing, reuse=False)
     assert tree(output) == tree(from_nothing)
@@ -115,3 +154,15 @@ def test_a_failure_while_the_pages_are_written_stops_their_workers_and_keeps_the
     assert not multiprocessing.active_children()
     assert tree(output) == before
     assert sorted(p.name for p in output.parent.iterdir() if p.name.startswith(".publish")) == []
+
+
+def test_a_citation_kept_on_another_page_shows_its_source_on_the_citing_page():
+    """Citations are blank nodes, named on the page of what they support; one written as an IRI of
+    another page still shows its source's name on the citing page."""
+    base, tw = "https://example.org/t/", Namespace("https://example.org/t/ontology/")
+    resource, citation, source = (URIRef(base + name) for name in ("partnership/a", "notes/n#quote", "source/s"))
+    graph = Graph()
+    graph.add((resource, tw.citation, citation))
+    graph.add((citation, PROV.wasQuotedFrom, source))
+    graph.add((source, RDFS.label, Literal("Page")))
+    assert Site(graph, base, tw).pages_showing({"source/s"}) == {"notes/n", "partnership/a"}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+import pyoxigraph as oxigraph
 import pyshacl
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS
@@ -46,7 +47,7 @@ class BuildResult:
     triples: int
     dcat_violations: int
     dcat_warnings: list[str]
-    page_fingerprints: dict[str, str] = field(default_factory=dict, repr=False)  # recorded for the next build
+    page_record: dict = field(default_factory=dict, repr=False)  # for the next build: see PageReuse
 
 
 def dcat_ap_report(catalogue: Graph, shapes_dir: Path) -> tuple[list[str], list[str]]:
@@ -133,7 +134,7 @@ def publish(sources: Sources, publication: Publication, warnings: list[Problem],
     pages_key = digest_of(str(output))
     try:
         result = write_publication(sources, publication, warnings, settings, release_date, staging, progress,
-                                   (cache.get("pages", pages_key) or {}) if output.is_dir() else {})
+                                   cache.get("pages", pages_key))
         previous = output.with_name(f".{output.name}-previous")
         with progress.stage("swap", "the new publication in place, the previous one removed"):
             if previous.exists():
@@ -142,7 +143,7 @@ def publish(sources: Sources, publication: Publication, warnings: list[Problem],
                 output.rename(previous)
             staging.rename(output)
             shutil.rmtree(previous, ignore_errors=True)
-        cache.put("pages", pages_key, result.page_fingerprints)
+        cache.put("pages", pages_key, result.page_record)
         return result
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -180,69 +181,106 @@ def commune_subsets(graph: Graph, commune_of: Callable, written: dict[str, tuple
     return published, subsets
 
 
+@dataclass
+class PagesWritten:
+    """What the page workers did: each page's digest, the pages whose triples changed since the
+    previous publication (new ones included), and the pages rendered."""
+    digests: dict[str, str] = field(default_factory=dict)
+    changed: set[str] = field(default_factory=set)
+    rendered: set[str] = field(default_factory=set)
+
+
 @contextmanager
 def resource_documents(site: Site, formats: dict[str, dumps.Framing], commune_of: Callable, folder: Path,
-                       reuse: PageReuse, progress: Progress) -> Iterator[Callable[[dumps.Dump], dict[str, str]]]:
+                       reuse: PageReuse, progress: Progress) -> Iterator[Callable[[dumps.Dump], PagesWritten]]:
     """One HTML page and one document per RDF format for every resource, on all cores: the site and its
     graph are read-only by now, so forked workers share them and write their own files, while this
-    process writes the rest. A page whose fingerprint is the one it had in the previous publication is
-    linked from there instead of rendered. The pages' blocks are also the whole dump's, and their Turtle
+    process writes the rest. A page whose triples are those it had in the previous publication is
+    linked from there; its HTML may still show a page that changed, which render_pages_showing finds
+    once every page's triples are known. The pages' blocks are also the whole dump's, and their Turtle
     their commune's file's: each chunk hands them over rather than this process making them again.
-    Gives the function that waits for every page, writes the chunks' parts into the dump in order, and
-    returns the pages' fingerprints."""
+    Gives the function that waits for every page and writes the chunks' parts into the dump in order."""
     paths = sorted(site.documents)
 
-    def write_chunk(chunk: list[str]) -> tuple[dict[str, str], int, dumps.DumpPart]:
-        fingerprints, reused, part = {}, 0, dumps.DumpPart()
+    def write_chunk(chunk: list[str]) -> tuple[PagesWritten, dumps.DumpPart]:
+        written, part = PagesWritten(), dumps.DumpPart()
         for path in chunk:
             subjects = site.documents[path]
             ordered = dumps.sorted_triples(t for subject in subjects for t in site.graph.triples((subject, None, None)))
             texts, used = part.add(ordered, formats, commune_of(subjects[0]))
             documents = {extension: formats[extension].whole(text, used) for extension, text in texts.items()}
-            view = site.resource_view(path, subjects)
-            fingerprints[path] = fingerprint = reuse.fingerprint(documents["nt"], view)
-            if reuse.link(path, fingerprint, folder):
-                reused += 1
+            written.digests[path] = digest = hashlib.sha256(documents["nt"]).hexdigest()
+            if reuse.digests.get(path) != digest:
+                written.changed.add(path)
+            elif reuse.link(path, folder):
                 continue
-            documents["html"] = site.resource_page(path, view).encode("utf-8")
+            documents["html"] = site.resource_page(path, site.resource_view(path, subjects)).encode("utf-8")
+            written.rendered.add(path)
             stem = f"{folder}/{path}"  # the folders exist already: no Path objects, no mkdir per file
             for extension, content in documents.items():
                 write_new(f"{stem}.{extension}", content)
-        return fingerprints, reused, part
+        return written, part
 
     for folder_path in sorted({posixpath.dirname(p) for p in paths}):
         (folder / folder_path).mkdir(parents=True, exist_ok=True)
     chunks = [paths[i:i + PAGES_PER_CHUNK] for i in range(0, len(paths), PAGES_PER_CHUNK)]
 
-    def finish(dump: dumps.Dump) -> dict[str, str]:
-        fingerprints, reused = {}, 0
-        for chunk_fingerprints, chunk_reused, part in results:
+    def finish(dump: dumps.Dump) -> PagesWritten:
+        pages = PagesWritten()
+        for written, part in results:
             dump.write(part)
-            fingerprints.update(chunk_fingerprints)
-            reused += chunk_reused
-            progress.count("pages", len(fingerprints), len(paths))
-        progress.note("pages", f"{len(paths) - reused} of {len(paths)} resource pages written, {reused} unchanged")
-        return fingerprints
+            pages.digests.update(written.digests)
+            pages.changed |= written.changed
+            pages.rendered |= written.rendered
+            progress.count("pages", len(pages.digests), len(paths))
+        return pages
     with started(write_chunk, chunks) as results:
         yield finish
 
 
+def render_pages_showing(site: Site, pages: PagesWritten, reuse: PageReuse, unpaged: str, folder: Path,
+                         progress: Progress) -> None:
+    """Render again the linked pages that show something of a changed page (a label, a link, a citation's
+    source): the changed pages, and those the previous publication had and this one has not, as they
+    are now and as they were. Triples of subjects without a page are shown on pages that cannot be told
+    apart cheaply: if they changed, every page is rendered again."""
+    changed = pages.changed | (reuse.digests.keys() - pages.digests.keys())
+    before = reuse.objects_before(changed)
+    if unpaged != reuse.unpaged or before is None:
+        shown = set(pages.digests)
+    else:
+        shown = site.pages_showing(changed) | {site.document_path(iri) for iri in before}
+    again = sorted((shown & pages.digests.keys()) - pages.rendered)
+
+    def render_chunk(chunk: list[str]) -> int:
+        for path in chunk:
+            target = f"{folder}/{path}.html"
+            os.unlink(target)  # a link to the previous publication's page, which must stay as it was
+            write_new(target, site.resource_page(path, site.resource_view(path, site.documents[path])).encode("utf-8"))
+        return len(chunk)
+    with started(render_chunk, [again[i:i + PAGES_PER_CHUNK] for i in range(0, len(again), PAGES_PER_CHUNK)]) as counts:
+        sum(counts)
+    total, rendered = len(pages.digests), len(pages.rendered) + len(again)
+    progress.note("pages", f"{rendered} of {total} resource pages written, {total - rendered} unchanged")
+
+
 @dataclass
 class PageReuse:
-    """The previous publication and its pages' fingerprints. A fingerprint covers the page's triples and
-    everything its HTML shows (its neighbours' labels and links among them), and the rest it depends on
-    (code, templates, vocabulary, prefixes) through `context`, so a change there renders every page again."""
+    """The previous publication and, for each of its pages, the digest of its N-Triples document: its
+    own triples. Under the same context (code, templates, vocabulary, prefixes, base), a page whose
+    triples are unchanged has the same documents. Under another context, or with no record, nothing is
+    reused."""
     previous: Path
-    fingerprints: dict[str, str]
-    context: str
+    digests: dict[str, str]
+    unpaged: str | None  # the digest of the triples whose subjects have no page
 
-    def fingerprint(self, ntriples: bytes, view: dict) -> str:
-        shown = VIEW_ENCODER.encode(view).encode("ascii")
-        return hashlib.sha256(self.context.encode("ascii") + ntriples + shown).hexdigest()
+    @classmethod
+    def recorded(cls, previous: Path, record: dict | None, context: str) -> PageReuse:
+        if not previous.is_dir() or not record or record.get("context") != context:
+            return cls(previous, {}, None)
+        return cls(previous, record["pages"], record["unpaged"])
 
-    def link(self, path: str, fingerprint: str, folder: Path) -> bool:
-        if self.fingerprints.get(path) != fingerprint:
-            return False
+    def link(self, path: str, folder: Path) -> bool:
         linked = []
         try:
             for extension in PAGE_EXTENSIONS:
@@ -253,6 +291,19 @@ class PageReuse:
                 target.unlink()
             return False
         return True
+
+    def objects_before(self, paths: set[str]) -> set[URIRef] | None:
+        """The IRIs the previous publication's pages pointed to, which listed those pages among their
+        incoming links; None if a page's document has gone."""
+        found = set()
+        try:
+            for path in sorted(paths & self.digests.keys()):
+                found.update(URIRef(quad.object.value) for quad in oxigraph.parse(
+                    path=str(self.previous / f"{path}.nt"), format=oxigraph.RdfFormat.N_TRIPLES)
+                    if isinstance(quad.object, oxigraph.NamedNode))
+        except OSError:
+            return None
+        return found
 
 
 def write_sitemaps(folder: Path, base: str, pages: list[str]) -> int:
@@ -275,9 +326,9 @@ def write_sitemaps(folder: Path, base: str, pages: list[str]) -> int:
 
 
 def write_downloads(graph: Graph, sources: Sources, downloads: Path, site: Site, dump: dumps.Dump,
-                    commune_of: Callable) -> dict[str, Path]:
+                    commune_of: Callable) -> tuple[dict[str, Path], str]:
     """The subjects that have no page, first in the whole dump (the pages bring the rest), and the
-    ontology and shapes."""
+    ontology and shapes. Gives the files, and the digest of those subjects' triples."""
     without_page = [subject for subject in set(graph.subjects()) if site.document_path(subject) is None]
     rest = dumps.DumpPart()
     for subject in sorted(without_page, key=dumps.ntriples_term):
@@ -289,7 +340,8 @@ def write_downloads(graph: Graph, sources: Sources, downloads: Path, site: Site,
         vocabulary.add(triple)
     write(downloads / "ontology.ttl", dumps.pretty_turtle(vocabulary))
     write(downloads / "shapes.ttl", dumps.pretty_turtle(sources.shapes))
-    return {"downloads/ontology.ttl": downloads / "ontology.ttl"}
+    unpaged = hashlib.sha256("".join(rest.runs.get("nt", ())).encode("utf-8")).hexdigest()
+    return {"downloads/ontology.ttl": downloads / "ontology.ttl"}, unpaged
 
 
 def write_tables(graph: Graph, tw, base: str, comparison: list[dict], downloads: Path) -> dict[str, Path]:
@@ -378,31 +430,33 @@ def write_site(publication: Publication, sources: Sources, settings: Settings, c
 
 def write_publication(sources: Sources, publication: Publication, warnings: list[Problem], settings: Settings,
                       release_date: str, folder: Path, progress: Progress,
-                      previous_fingerprints: dict[str, str]) -> BuildResult:
+                      page_record: dict | None) -> BuildResult:
     tw, base = settings.tw, settings.base_iri
     graph, analysis, site = publication.graph, publication.analysis, publication.site
     downloads = folder / "downloads"
     downloads.mkdir()
     prefixes = dumps.Prefixes(graph)
     context = digest_of(code_digest(), sources.schema_digest(), base, repr(prefixes.namespaces))
-    reuse = PageReuse(settings.output_dir, previous_fingerprints, context)
+    reuse = PageReuse.recorded(settings.output_dir, page_record, context)
     dump = dumps.Dump(downloads, "twinning", dumps.framings(prefixes))
     commune_of = commune_files(graph, sources, tw)
     # the pages are written by workers while this process writes the other downloads
     with resource_documents(site, dump.formats, commune_of, folder, reuse, progress) as all_pages_written:
         with progress.stage("dumps", f"{len(graph)} triples"):
-            published = write_downloads(graph, sources, downloads, site, dump, commune_of)
+            published, unpaged = write_downloads(graph, sources, downloads, site, dump, commune_of)
         with progress.stage("csv"):
             comparison = analysis.comparison_table()
             published.update(write_tables(graph, tw, base, comparison, downloads))
         with progress.stage("site", "index pages and archived sources, while the workers write the resource pages"):
             write_site(publication, sources, settings, comparison, folder)
         with progress.stage("pages", f"{len(site.documents)} resources"):
-            fingerprints = all_pages_written(dump)
+            written = all_pages_written(dump)
             dump_paths, counts, written_subsets = dump.close()
             published.update((f"downloads/{path.name}", path) for path in dump_paths)
             subset_files, subsets = commune_subsets(graph, commune_of, written_subsets, site.label)
             published.update(subset_files)
+    with progress.stage("pages", "those that show a changed page"):
+        render_pages_showing(site, written, reuse, unpaged, folder, progress)
     with progress.stage("catalogue"):
         files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, subsets, counts,
                                                            folder)
@@ -418,4 +472,5 @@ def write_publication(sources: Sources, publication: Publication, warnings: list
         pages = [p for p in files if p.endswith(".html")]
         sitemaps = write_sitemaps(folder, base, pages)
     return BuildResult(files=len(files) + sitemaps, pages=len(pages), triples=len(graph),
-                       dcat_violations=len(violations), dcat_warnings=dcat_warnings, page_fingerprints=fingerprints)
+                       dcat_violations=len(violations), dcat_warnings=dcat_warnings,
+                       page_record={"context": context, "pages": written.digests, "unpaged": unpaged})

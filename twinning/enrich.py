@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable
 
 from rdflib import RDF, BNode, Graph, Namespace, URIRef
 
 from .load import Sources
-from .memory_store import LeanMemory
+from .memory_store import graph_nodes
 from .wikidata_analysis import Analysis
 
 
@@ -23,14 +22,6 @@ def twinned_with(graph: Graph, tw: Namespace) -> list[tuple]:
             first, second = partners
             derived += [(first, tw.twinnedWith, second), (second, tw.twinnedWith, first)]
     return derived
-
-
-def nodes(graph: Graph) -> Iterable:
-    """Every subject and object, some more than once: the lean store lists them from its indexes' keys,
-    a few times fewer steps than walking every triple, which any other store needs."""
-    if isinstance(graph.store, LeanMemory):
-        return graph.store.nodes()
-    return (node for s, _, o in graph for node in (s, o))
 
 
 def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> None:
@@ -50,7 +41,7 @@ def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> None:
         return names[node]
 
     store = graph.store  # the graph's own store: no checks of terms that are in the graph already
-    blank = {node for node in nodes(graph) if type(node) is BNode}  # isinstance is slow on rdflib terms
+    blank = {node for node in graph_nodes(graph) if type(node) is BNode}  # isinstance is slow on rdflib terms
     for node in blank:  # every name first, while the graph still holds the blank nodes they are read from
         name(node)
     # a triple between two blank nodes comes twice: removed once, and kept once when added back

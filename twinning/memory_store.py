@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
+from rdflib import Graph
 from rdflib.plugins.stores.memory import SimpleMemory
 
 NO_CONTEXTS = ()  # rdflib's graphs ignore a triple's contexts in a store without them
@@ -49,6 +50,28 @@ def discard(index: dict, first, second, third) -> None:
         del held[third]
     else:
         inner[second] = {}
+
+
+def in_use(index: dict) -> Iterator:
+    """An index's first-level keys, passing over those whose entries removals emptied."""
+    for node, entry in index.items():
+        if any(type(held) is not dict or held for held in entry.values()):
+            yield node
+
+
+def graph_nodes(graph: Graph) -> Iterable:
+    """Every subject and object, some more than once: the lean store lists them from its indexes' keys,
+    which any other store has to find by walking every triple."""
+    if isinstance(graph.store, LeanMemory):
+        return graph.store.nodes()
+    return (node for s, _, o in graph for node in (s, o))
+
+
+def object_nodes(graph: Graph) -> Iterable:
+    """Every node that is the object of a triple, once."""
+    if isinstance(graph.store, LeanMemory):
+        return graph.store.object_nodes()
+    return set(graph.objects())
 
 
 class LeanMemory(SimpleMemory):
@@ -113,11 +136,12 @@ class LeanMemory(SimpleMemory):
 
     def nodes(self) -> Iterator:
         """Every subject, then every object: a node that is both comes twice. From the indexes' keys,
-        a few times fewer steps than walking every triple; an entry emptied by removals is passed over."""
-        for index in (self.spo, self.osp):
-            for node, entry in index.items():
-                if any(type(held) is not dict or held for held in entry.values()):
-                    yield node
+        a few times fewer steps than walking every triple."""
+        yield from in_use(self.spo)
+        yield from in_use(self.osp)
+
+    def object_nodes(self) -> Iterator:
+        return in_use(self.osp)
 
     def __len__(self, context=None) -> int:
         return self.size

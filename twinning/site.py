@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
+from .memory_store import object_nodes
 from .wikidata_reference import qid_of
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -169,6 +170,22 @@ class Site:
         return {"title": self.label(main), "title_en": self.label(main, "en"), "iri": str(main),
                 "sections": sections, "incoming": incoming, "json_ld": self.schema_org(main),
                 "types": [self.label(t) for t in sorted(self.graph.objects(main, RDF.type), key=str)]}
+
+    def pages_showing(self, changed: set[str]) -> set[str]:
+        """The pages whose view reads something from the changed pages. resource_view reads its own
+        subjects' triples, the label and link of each of their objects and of the subjects of triples
+        about its main resource, and the source of each citation. So a page shows what is on the pages
+        its resources point to, on those that point to it, and, through a citation, on its source's."""
+        shown = set()
+        for path in changed:
+            for subject in self.documents.get(path, ()):
+                shown.update(self.document_path(o) for o in self.graph.objects(subject))
+        for node in object_nodes(self.graph):  # what points to the changed pages, gone ones included
+            if self.document_path(node) in changed:
+                for subject in self.graph.subjects(None, node):
+                    shown.add(self.document_path(subject))
+                    shown.update(self.document_path(citing) for citing in self.graph.subjects(self.tw.citation, subject))
+        return shown & self.documents.keys()
 
     def resource_page(self, path: str, view: dict) -> str:
         return self.render("resource.html", path, **view)

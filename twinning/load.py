@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,6 +145,13 @@ def repeated_definitions(content: bytes, label: str) -> list[Problem]:
 
 def load(settings: Settings) -> Sources:
     """Parse every file; raise StageFailed with all the syntax problems found, not just the first."""
+    # Oxigraph fills its store without holding Python's lock, so a thread does it while this one
+    # converts the next file (measured: 600,000 quads took 1.46 s, alone or beside Python work)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="oxigraph-store") as filling:
+        return parsed_sources(settings, filling)
+
+
+def parsed_sources(settings: Settings, filling: ThreadPoolExecutor) -> Sources:
     problems: list[Problem] = []
     graphs = {"data": Graph(store=LeanMemory()), "vocabulary": Graph(), "shapes": Graph()}
     origin: dict = {}
@@ -152,6 +160,7 @@ def load(settings: Settings) -> Sources:
     typed_in: dict[URIRef, str] = {}
     convert = oxigraph_terms()
     store = oxigraph.Store()
+    filled = []
     rdf_type = RDF.type  # a namespace makes a new term at each use
     # shapes/ subfolders hold third-party shapes (DCAT-AP) for the catalogue, not for our data
     folders = [("data", settings.data_dir, True), ("vocabulary", settings.ontology_dir, True),
@@ -186,7 +195,9 @@ def load(settings: Settings) -> Sources:
             target = graphs[kind]  # the parsers' terms need none of Graph.addN's checks, one per triple
             target.store.addN((s, p, o, target) for s, p, o in triples)
             if quads:
-                store.extend(quads)
+                filled.append(filling.submit(store.extend, quads))
+    for extended in filled:
+        extended.result()  # its failure, if any, is this one's
     if problems:
         raise StageFailed(problems)
     for graph in graphs.values():

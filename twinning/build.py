@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import posixpath
 import shutil
@@ -35,8 +34,6 @@ PAGES_PER_CHUNK = 500
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
 PAGE_EXTENSIONS = ("html", *MEDIA_TYPES)  # a resource's page and its documents
-# a view's keys come in the order the code builds them, so it needs no sorting to be the same each time
-VIEW_ENCODER = json.JSONEncoder(check_circular=False)
 DCAT_AP_SHAPES = ("shapes.ttl", "shapes_recommended.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")
 
 
@@ -240,10 +237,11 @@ def resource_documents(site: Site, formats: dict[str, dumps.Framing], commune_of
 
 def render_pages_showing(site: Site, pages: PagesWritten, reuse: PageReuse, unpaged: str, folder: Path,
                          progress: Progress) -> None:
-    """Render again the linked pages that show something of a changed page (a label, a link, a citation's
-    source): the changed pages, and those the previous publication had and this one has not, as they
-    are now and as they were. Triples of subjects without a page are shown on pages that cannot be told
-    apart cheaply: if they changed, every page is rendered again."""
+    """Render again the pages that were linked from the previous publication but show something of a
+    changed page (a label, a link, a citation's source). A page that went away counts as changed;
+    what pointed to it is found from the previous publication's documents. Every page is rendered
+    again if the triples of subjects without a page changed: finding the pages that show those would
+    cost a walk of the whole graph."""
     changed = pages.changed | (reuse.digests.keys() - pages.digests.keys())
     before = reuse.objects_before(changed)
     if unpaged != reuse.unpaged or before is None:
@@ -259,8 +257,8 @@ def render_pages_showing(site: Site, pages: PagesWritten, reuse: PageReuse, unpa
             write_new(target, site.resource_page(path, site.resource_view(path, site.documents[path])).encode("utf-8"))
         return len(chunk)
     with started(render_chunk, [again[i:i + PAGES_PER_CHUNK] for i in range(0, len(again), PAGES_PER_CHUNK)]) as counts:
-        sum(counts)
-    total, rendered = len(pages.digests), len(pages.rendered) + len(again)
+        rendered = len(pages.rendered) + sum(counts)
+    total = len(pages.digests)
     progress.note("pages", f"{rendered} of {total} resource pages written, {total - rendered} unchanged")
 
 

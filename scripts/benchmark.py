@@ -107,7 +107,7 @@ def baseline_build(project: Path, output: Path) -> dict:
                 part.add(triple)
         for extension, rdf_format in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
             write(output / f"{path}.{extension}", part.serialize(format=rdf_format, encoding="utf-8"))
-        write(output / f"{path}.html", site.resource_page(path, site.resource_view(path, subjects)))
+        write(output / f"{path}.html", site.resource_page(path))
     lap("pages")
     return {"stages": seconds, "triples": len(graph), "pages": len(site.documents), "conforms": conforms,
             "problems": len(problems)}

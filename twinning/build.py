@@ -180,11 +180,13 @@ def commune_subsets(graph: Graph, commune_of: Callable, written: dict[str, tuple
 
 @dataclass
 class PagesWritten:
-    """What the page workers did: each page's digest, the pages whose triples changed since the
-    previous publication (new ones included), and the pages rendered."""
+    """What the page workers did: each page's digest, and the pages they rendered."""
     digests: dict[str, str] = field(default_factory=dict)
-    changed: set[str] = field(default_factory=set)
     rendered: set[str] = field(default_factory=set)
+
+
+def page_chunks(paths: list[str]) -> list[list[str]]:
+    return [paths[i:i + PAGES_PER_CHUNK] for i in range(0, len(paths), PAGES_PER_CHUNK)]
 
 
 @contextmanager
@@ -207,11 +209,9 @@ def resource_documents(site: Site, formats: dict[str, dumps.Framing], commune_of
             texts, used = part.add(ordered, formats, commune_of(subjects[0]))
             documents = {extension: formats[extension].whole(text, used) for extension, text in texts.items()}
             written.digests[path] = digest = hashlib.sha256(documents["nt"]).hexdigest()
-            if reuse.digests.get(path) != digest:
-                written.changed.add(path)
-            elif reuse.link(path, folder):
+            if reuse.digests.get(path) == digest and reuse.link(path, folder):
                 continue
-            documents["html"] = site.resource_page(path, site.resource_view(path, subjects)).encode("utf-8")
+            documents["html"] = site.resource_page(path).encode("utf-8")
             written.rendered.add(path)
             stem = f"{folder}/{path}"  # the folders exist already: no Path objects, no mkdir per file
             for extension, content in documents.items():
@@ -220,18 +220,16 @@ def resource_documents(site: Site, formats: dict[str, dumps.Framing], commune_of
 
     for folder_path in sorted({posixpath.dirname(p) for p in paths}):
         (folder / folder_path).mkdir(parents=True, exist_ok=True)
-    chunks = [paths[i:i + PAGES_PER_CHUNK] for i in range(0, len(paths), PAGES_PER_CHUNK)]
 
     def finish(dump: dumps.Dump) -> PagesWritten:
         pages = PagesWritten()
         for written, part in results:
             dump.write(part)
             pages.digests.update(written.digests)
-            pages.changed |= written.changed
             pages.rendered |= written.rendered
             progress.count("pages", len(pages.digests), len(paths))
         return pages
-    with started(write_chunk, chunks) as results:
+    with started(write_chunk, page_chunks(paths)) as results:
         yield finish
 
 
@@ -242,7 +240,8 @@ def render_pages_showing(site: Site, pages: PagesWritten, reuse: PageReuse, unpa
     what pointed to it is found from the previous publication's documents. Every page is rendered
     again if the triples of subjects without a page changed: finding the pages that show those would
     cost a walk of the whole graph."""
-    changed = pages.changed | (reuse.digests.keys() - pages.digests.keys())
+    changed = {path for path in pages.digests.keys() | reuse.digests.keys()
+               if pages.digests.get(path) != reuse.digests.get(path)}
     before = reuse.objects_before(changed)
     if unpaged != reuse.unpaged or before is None:
         shown = set(pages.digests)
@@ -254,9 +253,9 @@ def render_pages_showing(site: Site, pages: PagesWritten, reuse: PageReuse, unpa
         for path in chunk:
             target = f"{folder}/{path}.html"
             os.unlink(target)  # a link to the previous publication's page, which must stay as it was
-            write_new(target, site.resource_page(path, site.resource_view(path, site.documents[path])).encode("utf-8"))
+            write_new(target, site.resource_page(path).encode("utf-8"))
         return len(chunk)
-    with started(render_chunk, [again[i:i + PAGES_PER_CHUNK] for i in range(0, len(again), PAGES_PER_CHUNK)]) as counts:
+    with started(render_chunk, page_chunks(again)) as counts:
         rendered = len(pages.rendered) + sum(counts)
     total = len(pages.digests)
     progress.note("pages", f"{rendered} of {total} resource pages written, {total - rendered} unchanged")

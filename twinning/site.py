@@ -158,7 +158,7 @@ class Site:
 
     def resource_view(self, path: str, subjects: list) -> dict:
         """Everything a resource page shows, its neighbours' labels and links included: with the template,
-        this decides the page, so it also decides whether an earlier rendering can be kept."""
+        this decides the page. What it reads is what pages_showing follows."""
         main = self.main_subject(path, subjects)
         sections = [{"iri": str(s), "anchor": str(s).split("#", 1)[1] if "#" in str(s) else None,
                      "label": self.label(s), "rows": self.description(s, path + ".html"),
@@ -187,8 +187,8 @@ class Site:
                     shown.update(self.document_path(citing) for citing in self.graph.subjects(self.tw.citation, subject))
         return shown & self.documents.keys()
 
-    def resource_page(self, path: str, view: dict) -> str:
-        return self.render("resource.html", path, **view)
+    def resource_page(self, path: str) -> str:
+        return self.render("resource.html", path, **self.resource_view(path, self.documents[path]))
 
     def render(self, template: str, path: str, **context) -> str:
         root = "/".join([".."] * path.count("/")) or "."

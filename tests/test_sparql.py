@@ -49,7 +49,9 @@ class Served:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "twinning.cli", "--project", str(ROOT), "serve", "--port", "0",
              "--timeout", str(timeout_s), "--output", str(output)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            # as from a terminal: a test run started in the background would pass on SIGINT ignored
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         banner = self.process.stdout.readline()
         assert banner.startswith("serving "), banner + self.process.stderr.read()
         self.url = banner.split(" at ")[1].split(" ")[0]

@@ -124,52 +124,61 @@ class Site:
                     "datatype": self.prefixed_name(value.datatype) if value.datatype else None}
         return {"text": self.label(value), "lang": None, "href": self.href(value, from_path), "datatype": None}
 
-    def description(self, node, from_path: str) -> list[dict]:
-        values_of = defaultdict(list)
+    def outgoing(self, node) -> dict:
+        """Each predicate of the node with its values, in the graph's order: one walk of its triples
+        serves its rows, citations and types (a page made some forty walks through rdflib's layers of
+        generators, a quarter of its view)."""
+        values_of: dict = {}
         for predicate, value in self.graph.predicate_objects(node):
-            values_of[predicate].append(value)
+            values_of.setdefault(predicate, []).append(value)
+        return values_of
+
+    def description(self, values_of: dict, from_path: str) -> list[dict]:
         return [{"property": self.label(predicate), "property_iri": str(predicate),
                  "property_href": self.href(predicate, from_path),
                  "values": [self.value_view(v, from_path) for v in (
                      sorted(values, key=lambda v: (str(v), v.n3())) if len(values) > 1 else values)]}
                 for predicate, values in sorted(values_of.items(), key=lambda item: str(item[0]))]
 
-    def citations(self, node, from_path: str) -> list[dict]:
+    def citations(self, values_of: dict, on_page: dict, from_path: str) -> list[dict]:
+        """A citation is mostly a fragment of the same page, whose values are known already."""
         found = []
-        for citation in sorted(self.graph.objects(node, self.tw.citation), key=str):
-            source = self.graph.value(citation, PROV.wasQuotedFrom)
-            found.append({"quote": str(self.graph.value(citation, OA.exact)), "source": self.label(source),
+        for citation in sorted(values_of.get(self.tw.citation, ()), key=str):
+            said = on_page.get(citation) or self.outgoing(citation)
+            source = said.get(PROV.wasQuotedFrom, [None])[0]
+            found.append({"quote": str(said.get(OA.exact, [None])[0]), "source": self.label(source),
                           "href": self.href(source, from_path)})
         return found
 
-    def schema_org(self, node) -> dict:
-        types = set(self.graph.objects(node, RDF.type))
+    def schema_org(self, node, values_of: dict) -> dict:
+        types = set(values_of.get(RDF.type, ()))
         kind = ("Place" if self.tw.Partner in types or any((t, RDFS.subClassOf, self.tw.Partner) in self.graph for t in types)
                 else "CreativeWork" if self.tw.SourceDocument in types else "Thing")
         data = {"@context": "https://schema.org", "@type": kind, "@id": str(node), "name": self.label(node)}
-        same = [str(i) for i in self.graph.objects(node, self.tw.wikidataItem)]
+        same = [str(i) for i in values_of.get(self.tw.wikidataItem, ())]
         if same:
             data["sameAs"] = same
         return data
 
     def main_subject(self, path: str, subjects: list) -> URIRef:
         main = URIRef(self.base_iri + ("" if path == "index" else path))
-        return main if (main, None, None) in self.graph else min(subjects, key=str)
+        return main if main in subjects else min(subjects, key=str)
 
     def resource_view(self, path: str, subjects: list) -> dict:
         """Everything a resource page shows, its neighbours' labels and links included: with the template,
         this decides the page. What it reads is what pages_showing follows."""
         main = self.main_subject(path, subjects)
+        on_page = {s: self.outgoing(s) for s in subjects}
         sections = [{"iri": str(s), "anchor": str(s).split("#", 1)[1] if "#" in str(s) else None,
-                     "label": self.label(s), "rows": self.description(s, path + ".html"),
-                     "citations": self.citations(s, path + ".html")}
+                     "label": self.label(s), "rows": self.description(on_page[s], path + ".html"),
+                     "citations": self.citations(on_page[s], on_page, path + ".html")}
                     for s in sorted(subjects, key=lambda s: ("#" in str(s), str(s)))]
         incoming = sorted({(self.label(s), self.href(s, path + ".html"), self.label(p))
                            for s, p in self.graph.subject_predicates(main)
                            if isinstance(s, URIRef) and self.document_path(s) != path})
         return {"title": self.label(main), "title_en": self.label(main, "en"), "iri": str(main),
-                "sections": sections, "incoming": incoming, "json_ld": self.schema_org(main),
-                "types": [self.label(t) for t in sorted(self.graph.objects(main, RDF.type), key=str)]}
+                "sections": sections, "incoming": incoming, "json_ld": self.schema_org(main, on_page[main]),
+                "types": [self.label(t) for t in sorted(on_page[main].get(RDF.type, ()), key=str)]}
 
     def pages_showing(self, changed: set[str]) -> set[str]:
         """The pages whose view reads something from the changed pages. resource_view reads its own

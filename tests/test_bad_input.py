@@ -150,7 +150,7 @@ def test_an_enrichment_that_fails_on_bad_data_gives_way_to_the_data_problems(pro
     with open(project_copy / "data/bagneux.ttl", "a", encoding="utf-8") as file:
         file.write("\n[] a tw:Partnership .\n")  # a partnership no resource owns, and without partners
     settings = load_settings(project_copy)
-    with pytest.raises(StopIteration):  # skolemisation finds no owner to name it after
+    with pytest.raises(ValueError):  # skolemisation finds no owner to name it after
         publication_graph(load(settings), settings.tw, settings.base_iri)
     status = main(["--project", str(project_copy), "build", "--output", str(project_copy / "publish")])
     err = capsys.readouterr().err

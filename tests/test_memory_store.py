@@ -9,7 +9,7 @@ import random
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from twinning.memory_store import LeanMemory
+from twinning.memory_store import LeanMemory, rename_nodes
 
 
 def both_stores() -> tuple[Graph, Graph]:
@@ -49,6 +49,23 @@ def test_every_pattern_gets_the_same_triples_in_the_same_order_after_additions_a
     assert sum(len(found) for found in expected.values()) > 1000  # the patterns do find triples
     assert len(lean) == len(simple) == len(list(simple)) > 100
     assert list(lean) == list(simple)
+    assert set(lean.store.nodes()) == {node for s, _, o in simple for node in (s, o)}
+
+
+def test_renaming_nodes_in_place_gives_what_removing_and_adding_them_back_gives():
+    simple, lean = both_stores()
+    triples = random_triples(seed=5, count=400)  # blank nodes as subjects and objects, between themselves too
+    for graph in (simple, lean):
+        graph.addN((s, p, o, graph) for s, p, o in triples)
+    names = {BNode("b0"): URIRef("http://example.org/s0#n0"), BNode("b1"): URIRef("http://example.org/s1#n1"),
+             BNode("b2"): URIRef("http://example.org/s3")}  # the last one merges into a node that exists
+    for graph in (simple, lean):
+        rename_nodes(graph, names)
+    terms = [sorted({t[i] for t in triples} | set(names.values())) + [None] for i in range(3)]
+    renamed = {pattern: sorted(found) for pattern, found in answers(simple, terms).items()}
+    assert {pattern: sorted(found) for pattern, found in answers(lean, terms).items()} == renamed
+    assert not any(isinstance(node, BNode) for triple in lean for node in triple)
+    assert len(lean) == len(simple) < len(set(triples))  # the merged node's triples that became one
     assert set(lean.store.nodes()) == {node for s, _, o in simple for node in (s, o)}
 
 

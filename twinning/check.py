@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef, XSD
 
 from .load import Sources, describe
+from .memory_store import distinct_terms
 from .problems import Problem
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -24,12 +25,12 @@ LEXICAL_FORMS = {
     XSD.integer: re.compile(r"[+-]?[0-9]+"),
     XSD.decimal: re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
 }
-WHITESPACE = re.compile(r"\s+")
 
 
 def squeeze(text: str) -> str:
-    """Pages carry non-breaking spaces and line breaks a curator cannot see; words must match exactly."""
-    return WHITESPACE.sub(" ", text).strip()
+    """Pages carry non-breaking spaces and line breaks a curator cannot see; words must match exactly.
+    (str.split breaks at the same characters as the regular expression \\s+, at a third of its cost.)"""
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=None)
@@ -48,38 +49,45 @@ def check_quotes(sources: Sources, tw: Namespace) -> list[Problem]:
         else:
             problems.append(Problem(sources.file_of(document), str(document), "archived-text",
                                     f"the archived text {relative} does not exist under data/"))
-    for citation in sorted(set(graph.objects(None, tw.citation)), key=str):
-        quote = graph.value(citation, OA.exact)
-        document = graph.value(citation, PROV.wasQuotedFrom)
-        if quote is None or document not in texts:
-            continue  # SHACL reports the missing quote or source
-        if squeeze(str(quote)) not in texts[document]:
-            problems.append(Problem(sources.file_of(citation), describe(citation, graph), "quote-in-source",
-                                    f"the quote «{quote}» does not occur in the archived text of {document}"))
+    quotes, quoted_from = values_by_subject(graph, OA.exact), values_by_subject(graph, PROV.wasQuotedFrom)
+    missing = [(citation, quote, document) for citation in set(graph.objects(None, tw.citation))
+               for document in quoted_from.get(citation, ()) if document in texts  # SHACL reports a missing source
+               for quote in quotes.get(citation, ()) if squeeze(str(quote)) not in texts[document]]
+    for citation, quote, document in sorted(missing, key=lambda found: tuple(map(str, found))):
+        problems.append(Problem(sources.file_of(citation), describe(citation, graph), "quote-in-source",
+                                f"the quote «{quote}» does not occur in the archived text of {document}"))
     return problems
+
+
+def values_by_subject(graph: Graph, predicate: URIRef) -> dict:
+    """Each subject's values of one predicate, in one walk: hundreds of thousands of citations asked
+    one by one cost several times more."""
+    found: dict = {}
+    for subject, value in graph.subject_objects(predicate):
+        found.setdefault(subject, []).append(value)
+    return found
 
 
 @dataclass
 class DataTerms:
-    """What the checks of every triple read, gathered in one pass over the data instead of one each."""
-    subjects: set = field(default_factory=set)
-    predicates: set = field(default_factory=set)
-    ours: list = field(default_factory=list)  # the triples whose object is an IRI under the base
-    typed: list = field(default_factory=list)  # the triples whose object is a literal of a checked datatype
+    """What the checks of every triple read, each term once: the triples that hold a term are looked
+    up only for a term that fails a check."""
+    subjects: set
+    predicates: set
+    ours: list  # the objects that are IRIs under the base
+    typed: list  # the objects that are literals of a checked datatype
 
 
 def data_terms(graph: Graph, base_iri: str) -> DataTerms:
-    terms = DataTerms()
-    for triple in graph:
-        subject, predicate, obj = triple
-        terms.subjects.add(subject)
-        terms.predicates.add(predicate)
+    subjects, predicates, objects = distinct_terms(graph)
+    ours, typed = [], []
+    for obj in objects:
         kind = type(obj)  # isinstance is slow on rdflib terms
         if kind is URIRef and str.startswith(obj, base_iri):  # rdflib's own startswith copies the term first
-            terms.ours.append(triple)
+            ours.append(obj)
         elif kind is Literal and obj.datatype in LEXICAL_FORMS:
-            terms.typed.append(triple)
-    return terms
+            typed.append(obj)
+    return DataTerms(subjects, predicates, ours, typed)
 
 
 def check_iris(sources: Sources, terms: DataTerms, base_iri: str, tw: Namespace) -> list[Problem]:
@@ -101,8 +109,8 @@ def check_references(sources: Sources, terms: DataTerms, base_iri: str) -> list[
     """Every IRI of ours that data points at must be described somewhere: a typo is not a new resource."""
     known = terms.subjects | set(sources.vocabulary.subjects())
     problems = []
-    for subject, predicate, obj in terms.ours:
-        if obj not in known:
+    for obj in terms.ours:
+        for subject, predicate in sources.data.subject_predicates(obj) if obj not in known else ():
             problems.append(Problem(sources.file_of(subject), describe(subject, sources.data), "reference-exists",
                                     f"{sources.data.namespace_manager.normalizeUri(predicate)} points to {obj}, "
                                     "which no file describes"))
@@ -115,9 +123,11 @@ def check_references(sources: Sources, terms: DataTerms, base_iri: str) -> list[
 
 def check_literals(sources: Sources, terms: DataTerms) -> list[Problem]:
     problems = []
-    for subject, predicate, obj in terms.typed:
-        if not LEXICAL_FORMS[obj.datatype].fullmatch(str(obj)):
-            kind = sources.data.namespace_manager.normalizeUri(obj.datatype)
+    for obj in terms.typed:
+        if LEXICAL_FORMS[obj.datatype].fullmatch(str(obj)):
+            continue
+        kind = sources.data.namespace_manager.normalizeUri(obj.datatype)
+        for subject, predicate in sources.data.subject_predicates(obj):
             problems.append(Problem(sources.file_of(subject), describe(subject, sources.data), "literal-form",
                                     f"«{obj}» is not a valid {kind} "
                                     f"(on {sources.data.namespace_manager.normalizeUri(predicate)})"))

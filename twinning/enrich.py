@@ -7,7 +7,7 @@ import hashlib
 from rdflib import RDF, BNode, Graph, Namespace, URIRef
 
 from .load import Sources
-from .memory_store import graph_nodes
+from .memory_store import graph_nodes, rename_nodes
 from .wikidata_analysis import Analysis
 
 
@@ -28,29 +28,24 @@ def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> None:
     """Replace the graph's blank nodes by IRIs named after their owner and content (derived types
     included, so IRIs stay as they were published): same input, same IRIs."""
     names: dict[BNode, URIRef] = {}
+    rdf_type = RDF.type  # a namespace makes a new term at each use
 
     def name(node: BNode) -> URIRef:
         if node not in names:
-            owner, predicate = next(iter(sorted(graph.subject_predicates(node), key=str)))
-            owner_iri = name(owner) if isinstance(owner, BNode) else owner
-            described = list(graph.predicate_objects(node)) + ([(RDF.type, types[node])] if node in types else [])
+            owner, predicate = min(graph.subject_predicates(node), key=str)
+            owner_iri = name(owner) if type(owner) is BNode else owner
+            described = list(graph.predicate_objects(node)) + ([(rdf_type, types[node])] if node in types else [])
             content = "\n".join(sorted(f"{p} {o.n3()}" for p, o in described))
             digest = hashlib.sha1(f"{predicate}\n{content}".encode()).hexdigest()[:10]
             local = str(predicate).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
             names[node] = URIRef(f"{str(owner_iri).split('#')[0]}#{local}-{digest}")
         return names[node]
 
-    store = graph.store  # the graph's own store: no checks of terms that are in the graph already
     blank = {node for node in graph_nodes(graph) if type(node) is BNode}  # isinstance is slow on rdflib terms
     for node in blank:  # every name first, while the graph still holds the blank nodes they are read from
         name(node)
-    # a triple between two blank nodes comes twice: removed once, and kept once when added back
-    touched = [triple for node in blank for pattern in ((node, None, None), (None, None, node))
-               for triple, _ in store.triples(pattern)]
-    for triple in touched:
-        store.remove(triple)
-    store.addN((names.get(s, s), p, names.get(o, o), graph) for s, p, o in touched)
-    store.addN((names.get(node, node), RDF.type, cls, graph) for node, cls in types.items())
+    rename_nodes(graph, names)
+    graph.store.addN((names.get(node, node), rdf_type, cls, graph) for node, cls in types.items())
 
 
 def publication_graph(sources: Sources, tw: Namespace, base_iri: str) -> tuple[Graph, Analysis]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,10 +31,6 @@ class Sources:
     data_dir: Path | None = None
     digests: dict = field(default_factory=dict)  # file -> sha256 of its bytes: what cached results are keyed on
     also_described_in: dict = field(default_factory=dict)  # subject -> the other files that describe it (rare)
-    # data and vocabulary again, in Oxigraph, which pySHACL reads directly: each validation shard reads
-    # all of it, where copying its part into an rdflib graph cost more than validating it; its blank
-    # nodes carry the same identifiers as the graphs'
-    store: oxigraph.Store | None = None
 
     def file_of(self, node) -> str:
         return self.origin.get(node, "?")
@@ -60,7 +55,7 @@ def empty_file(label: str) -> Problem:
 def oxigraph_terms():
     """Oxigraph parses Turtle about ten times faster than rdflib; its terms become rdflib terms once each,
     shared by every triple that uses them (which also keeps memory down). A blank node keeps Oxigraph's
-    identifier, which the parser makes unique per file, so that both stores name it alike."""
+    identifier, which the parser makes unique per file."""
     known: dict = {}
 
     def convert(term):
@@ -80,35 +75,18 @@ def oxigraph_terms():
     return convert
 
 
-def oxigraph_term(term):
-    """An rdflib term as Oxigraph's, for the few triples rdflib parses (the vocabulary)."""
-    if isinstance(term, BNode):
-        return oxigraph.BlankNode(str(term))
-    if isinstance(term, URIRef):
-        return oxigraph.NamedNode(str(term))
-    if term.language:
-        return oxigraph.Literal(str(term), language=term.language)
-    return oxigraph.Literal(str(term), datatype=oxigraph.NamedNode(str(term.datatype)) if term.datatype else None)
-
-
-def as_quads(triples: list) -> list:
-    return [oxigraph.Quad(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o)) for s, p, o in triples]
-
-
-def parse_triples(path: Path, content: bytes, base_iri: str, label: str,
-                  convert) -> tuple[list | None, list | None, list[Problem]]:
-    """The file's triples as rdflib's and as Oxigraph's. The fast path; anything Oxigraph refuses goes
-    through rdflib, whose messages curators already know."""
+def parse_triples(path: Path, content: bytes, base_iri: str, label: str, convert) -> tuple[list | None, list[Problem]]:
+    """The fast path; anything Oxigraph refuses goes through rdflib, whose messages curators already know."""
     try:
-        quads = list(oxigraph.parse(content, format=oxigraph.RdfFormat.TURTLE, base_iri=base_iri,
-                                    rename_blank_nodes=True))  # `_:b` in two files: two blank nodes
+        quads = oxigraph.parse(content, format=oxigraph.RdfFormat.TURTLE, base_iri=base_iri,
+                               rename_blank_nodes=True)  # `_:b` in two files: two blank nodes
+        triples = [(convert(q.subject), convert(q.predicate), convert(q.object)) for q in quads]
     except (SyntaxError, ValueError):
         graph, problems = parse_file(path, base_iri, label)
-        triples = list(graph) if graph is not None else None
-        return triples, (as_quads(triples) if triples else None), problems
-    if not quads:
-        return None, None, [empty_file(label)]
-    return [(convert(q.subject), convert(q.predicate), convert(q.object)) for q in quads], quads, []
+        return (list(graph) if graph is not None else None), problems
+    if not triples:
+        return None, [empty_file(label)]
+    return triples, []
 
 
 def parse_file(path: Path, base_iri: str, label: str) -> tuple[Graph | None, list[Problem]]:
@@ -145,13 +123,6 @@ def repeated_definitions(content: bytes, label: str) -> list[Problem]:
 
 def load(settings: Settings) -> Sources:
     """Parse every file; raise StageFailed with all the syntax problems found, not just the first."""
-    # Oxigraph fills its store without holding Python's lock, so a thread does it while this one
-    # converts the next file (measured: 600,000 quads took 1.46 s, alone or beside Python work)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="oxigraph-store") as filling:
-        return parsed_sources(settings, filling)
-
-
-def parsed_sources(settings: Settings, filling: ThreadPoolExecutor) -> Sources:
     problems: list[Problem] = []
     graphs = {"data": Graph(store=LeanMemory()), "vocabulary": Graph(), "shapes": Graph()}
     origin: dict = {}
@@ -159,8 +130,6 @@ def parsed_sources(settings: Settings, filling: ThreadPoolExecutor) -> Sources:
     digests: dict[str, str] = {}
     typed_in: dict[URIRef, str] = {}
     convert = oxigraph_terms()
-    store = oxigraph.Store()
-    filled = []
     rdf_type = RDF.type  # a namespace makes a new term at each use
     # shapes/ subfolders hold third-party shapes (DCAT-AP) for the catalogue, not for our data
     folders = [("data", settings.data_dir, True), ("vocabulary", settings.ontology_dir, True),
@@ -171,11 +140,10 @@ def parsed_sources(settings: Settings, filling: ThreadPoolExecutor) -> Sources:
             content = path.read_bytes()
             digests[label] = hashlib.sha256(content).hexdigest()
             if kind == "data":
-                triples, quads, found = parse_triples(path, content, settings.base_iri, label, convert)
+                triples, found = parse_triples(path, content, settings.base_iri, label, convert)
             else:  # small, and published as pretty Turtle: rdflib's blank nodes keep that output stable
                 graph, found = parse_file(path, settings.base_iri, label)
                 triples = list(graph) if graph is not None else None
-                quads = as_quads(triples) if triples and kind == "vocabulary" else None
                 if graph is not None:  # the shapes' prefixes name paths in reports, the ontology's name terms in dumps
                     for prefix, namespace in graph.namespaces():
                         graphs["shapes" if kind == "shapes" else "data"].bind(prefix, namespace, replace=True)
@@ -194,16 +162,12 @@ def parsed_sources(settings: Settings, filling: ThreadPoolExecutor) -> Sources:
                     also_described_in.setdefault(subject, []).append(label)
             target = graphs[kind]  # the parsers' terms need none of Graph.addN's checks, one per triple
             target.store.addN((s, p, o, target) for s, p, o in triples)
-            if quads:
-                filled.append(filling.submit(store.extend, quads))
-    for extended in filled:
-        extended.result()  # its failure, if any, is this one's
     if problems:
         raise StageFailed(problems)
     for graph in graphs.values():
         graph.bind("tw", settings.tw)
     return Sources(graphs["data"], graphs["vocabulary"], graphs["shapes"], origin, settings.data_dir, digests,
-                   also_described_in, store)
+                   also_described_in)
 
 
 def describe(node, graph: Graph) -> str:

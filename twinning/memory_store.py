@@ -52,6 +52,32 @@ def discard(index: dict, first, second, third) -> None:
         inner[second] = {}
 
 
+def replace(index: dict, first, second, old, new) -> None:
+    """`old` becomes `new` among the values of an entry (put last, as a removal then an addition would)."""
+    inner = index[first]
+    held = inner[second]
+    if type(held) is dict:
+        del held[old]
+        held[new] = None
+    else:
+        inner[second] = new
+
+
+def rename_key(index: dict, old, new, values_in: dict, keys_in: dict) -> None:
+    """`old` becomes `new` as a first-level key of one index, and in the two others: among the values
+    of the entries its pairs name in one, as a second-level key in the other."""
+    entry = index.pop(old, None)
+    if entry is None:
+        return
+    index[new] = entry
+    for second, held in entry.items():
+        for third in values(held):
+            replace(values_in, second, third, old, new)
+    for third in dict.fromkeys(third for held in entry.values() for third in values(held)):
+        inner = keys_in[third]
+        inner[new] = inner.pop(old)
+
+
 def in_use(index: dict) -> Iterator:
     """An index's first-level keys, passing over those whose entries removals emptied."""
     for node, entry in index.items():
@@ -65,6 +91,32 @@ def graph_nodes(graph: Graph) -> Iterable:
     if isinstance(graph.store, LeanMemory):
         return graph.store.nodes()
     return (node for s, _, o in graph for node in (s, o))
+
+
+def distinct_terms(graph: Graph) -> tuple[set, set, set]:
+    """The subjects, the predicates and the objects, each once: the lean store reads them from its
+    indexes' keys, which any other store has to find by walking every triple."""
+    if isinstance(graph.store, LeanMemory):
+        store = graph.store
+        return set(store.keys_in_use(store.spo)), set(store.keys_in_use(store.pos)), set(store.keys_in_use(store.osp))
+    return set(graph.subjects()), set(graph.predicates()), set(graph.objects())
+
+
+def rename_nodes(graph: Graph, names: dict) -> None:
+    """Each node of `names` becomes its new name in every triple that holds it. The lean store renames
+    in its indexes, where removing and adding the triples cost three times as much; any other store
+    removes them and adds them back renamed."""
+    store = graph.store
+    if isinstance(store, LeanMemory):
+        for old, new in names.items():
+            store.rename(old, new)
+        return
+    # a triple between two renamed nodes comes twice: removed once, and kept once when added back
+    touched = [triple for node in names for pattern in ((node, None, None), (None, None, node))
+               for triple, _ in store.triples(pattern)]
+    for triple in touched:
+        store.remove(triple)
+    store.addN((names.get(s, s), p, names.get(o, o), graph) for s, p, o in touched)
 
 
 def object_nodes(graph: Graph) -> Iterable:
@@ -84,6 +136,7 @@ class LeanMemory(SimpleMemory):
         self.pos: dict = {}
         self.osp: dict = {}
         self.size = 0
+        self.removed = False  # until then, every key of the indexes holds triples
 
     def add(self, triple, context=None, quoted=False) -> None:
         subject, predicate, object_ = triple
@@ -102,11 +155,23 @@ class LeanMemory(SimpleMemory):
             matches = [triple for triple, _ in self.triples(triple_pattern)]
         else:  # a whole triple: no walk to find it
             matches = [triple_pattern] if object_ in values(self.spo.get(subject, {}).get(predicate)) else []
+        self.removed = self.removed or bool(matches)
         for subject, predicate, object_ in matches:
             discard(self.spo, subject, predicate, object_)
             discard(self.pos, predicate, object_, subject)
             discard(self.osp, object_, subject, predicate)
             self.size -= 1
+
+    def rename(self, old, new) -> None:
+        if new in self.spo or new in self.osp:  # a name that exists already: the triples merge
+            held = [triple for pattern in ((old, None, None), (None, None, old)) for triple, _ in self.triples(pattern)]
+            for triple in held:
+                self.remove(triple)
+            for subject, predicate, object_ in held:
+                self.add((new if subject == old else subject, predicate, new if object_ == old else object_))
+            return
+        rename_key(self.spo, old, new, self.pos, self.osp)  # where it is a subject
+        rename_key(self.osp, old, new, self.spo, self.pos)  # where it is an object
 
     def triples(self, triple_pattern, context=None) -> Iterator:
         """SimpleMemory's walks, in its order."""
@@ -137,11 +202,14 @@ class LeanMemory(SimpleMemory):
     def nodes(self) -> Iterator:
         """Every subject, then every object: a node that is both comes twice. From the indexes' keys,
         a few times fewer steps than walking every triple."""
-        yield from in_use(self.spo)
-        yield from in_use(self.osp)
+        yield from self.keys_in_use(self.spo)
+        yield from self.keys_in_use(self.osp)
 
-    def object_nodes(self) -> Iterator:
-        return in_use(self.osp)
+    def object_nodes(self) -> Iterable:
+        return self.keys_in_use(self.osp)
+
+    def keys_in_use(self, index: dict) -> Iterable:
+        return in_use(index) if self.removed else index.keys()
 
     def __len__(self, context=None) -> int:
         return self.size

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 from contextlib import ExitStack, contextmanager
 from typing import Callable, Iterator, TypeVar
 
@@ -39,8 +38,6 @@ def verified_sources(settings: Settings, progress: Progress | None = None,
             with progress.stage("validate", "the shapes, then the data's shards on every core"):
                 all_problems = validation_running.enter_context(
                     validation(sources, progress, ResultCache(settings.cache_dir, settings.reuse_cache)))
-                sources.store = None  # the workers read their copy; this process has no more use for it
-                return_freed_memory()
             with collection_paused():  # the validation workers, forked already, keep collecting
                 with progress.stage("check", f"{len(sources.data)} triples"):
                     problems = check(sources, settings.base_iri, settings.tw)
@@ -57,12 +54,3 @@ def verified_sources(settings: Settings, progress: Progress | None = None,
             raise failure
         yield sources, problems, prepared
 
-
-def return_freed_memory() -> None:
-    """Oxigraph frees its store through the C allocator, which keeps the pages for later C allocations;
-    Python's own allocator does not use them, so the store would add to the build's peak memory.
-    glibc's malloc_trim hands them back to the system (measured on the P190 network: 205 -> 42 MiB)."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: the pages stay with the C allocator
-        pass

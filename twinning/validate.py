@@ -10,10 +10,10 @@ from typing import Callable, Iterator
 
 import pyshacl
 from pyshacl.entrypoints import meta_validate
-from pyshacl.graph_abstraction import OxigraphDataGraph
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.graph import ReadOnlyGraphAggregate
+from rdflib.store import Store
 
 from .cache import ResultCache, code_digest, digest_of
 from .load import Sources, describe
@@ -107,8 +107,8 @@ def validate(sources: Sources, progress: Progress | None = None, cache: ResultCa
 def validation(sources: Sources, progress: Progress | None = None,
                cache: ResultCache | None = None) -> Iterator[Callable[[], list[Problem]]]:
     """The shapes first; then the data in shards of whole files, validated on every core. Each shard
-    validates the focus nodes it owns against all the data and the vocabulary (in Oxigraph, which the
-    forked workers share); a problem seen by two shards is reported once. A shard whose inputs are
+    validates the focus nodes it owns against all the data and the vocabulary (the forked workers' copy
+    of the loaded graphs); a problem seen by two shards is reported once. A shard whose inputs are
     unchanged since an earlier run takes that run's result from the cache. The workers, one at least,
     start on entry with a copy of the loaded sources, so that this process may go on with other work,
     and change the sources, until it calls the function given, which waits for every problem."""
@@ -189,23 +189,37 @@ def validate_shard(sources: Sources, shapes: Graph, selections: dict, index: int
     return key, problems, fresh
 
 
-class AlwaysTrueStore(OxigraphDataGraph):
-    """The Oxigraph store as pySHACL's data graph. pySHACL tests its data graph for truth each time it
-    describes a result (`datagraph or sg`), also for the failed branches of an sh:or, and its Oxigraph
-    adapter answers by counting every triple in the store: on the 100,000-partnership corpus that
-    made validation quadratic (one shard, profiled alone, was still in that count after 16 minutes).
-    A store is there, so it is true."""
+class DataAndVocabulary(Store):
+    """The data and the vocabulary as one read-only graph for pySHACL, without a copy of either: what
+    SHACL reads of the vocabulary (subclasses for sh:class) sits beside millions of data triples.
+    pySHACL wraps its data graph in an rdflib Dataset, which accepts only a store that declares
+    contexts: this one answers for its one graph whatever the context. A triple that both hold is
+    given once. Read from the forked workers' copy of the loaded graphs, pySHACL runs a third faster
+    than over the same triples in an Oxigraph store (20,000 partnerships: 0.43 -> 0.31 s a shard,
+    the same results)."""
+    context_aware = True
+    graph_aware = True
 
-    def __bool__(self) -> bool:
-        return True
+    def __init__(self, data: Graph, vocabulary: Graph):
+        super().__init__()
+        self.data, self.vocabulary = data.store, vocabulary.store
+
+    def triples(self, triple_pattern, context=None) -> Iterator:
+        yield from self.data.triples(triple_pattern)
+        for found in self.vocabulary.triples(triple_pattern):
+            if next(self.data.triples(found[0]), None) is None:
+                yield found
+
+    def __len__(self, context=None) -> int:
+        return len(self.data) + len(self.vocabulary)
 
 
 def run_pyshacl(sources: Sources, shapes: Graph, on_nodes: Graph, on_literals: Graph) -> list[Problem]:
-    """pySHACL's Oxigraph adapter fails when asked for a literal's values, as a shape with a property does
-    for a literal focus node (a citation written as a string). A literal has no values, so such focus
-    nodes are validated over an empty graph, which answers for them as the data would."""
-    reports = [pyshacl.validate(AlwaysTrueStore(sources.store), shacl_graph=on_nodes, inference="none",
-                                advanced=False, allow_warnings=True)[1]]
+    """A shape with a property fails in pySHACL when its focus node is a literal (a citation written as
+    a string): such focus nodes are validated over an empty graph, which answers for them as the data
+    would, since a literal has no values."""
+    data = Graph(store=DataAndVocabulary(sources.data, sources.vocabulary))
+    reports = [pyshacl.validate(data, shacl_graph=on_nodes, inference="none", advanced=False, allow_warnings=True)[1]]
     if (None, SH.targetNode, None) in on_literals:
         reports.append(pyshacl.validate(Graph(), shacl_graph=on_literals, inference="none", advanced=False,
                                         allow_warnings=True)[1])

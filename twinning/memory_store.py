@@ -119,6 +119,21 @@ def rename_nodes(graph: Graph, names: dict) -> None:
     store.addN((names.get(s, s), p, names.get(o, o), graph) for s, p, o in touched)
 
 
+def values_by_predicate(graph: Graph, node) -> dict:
+    """Each predicate of the node with its values, in the graph's order, from one walk of its triples:
+    what reads several of a node's properties asks once, not once per property."""
+    found: dict = {}
+    for predicate, value in graph.predicate_objects(node):
+        found.setdefault(predicate, []).append(value)
+    return found
+
+
+def first_value(said: dict, predicate):
+    """What Graph.value gives, from a node's values by predicate: the first in the graph's order, or None."""
+    values = said.get(predicate)
+    return values[0] if values else None
+
+
 def object_nodes(graph: Graph) -> Iterable:
     """Every node that is the object of a triple, once."""
     if isinstance(graph.store, LeanMemory):

@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from .memory_store import object_nodes
+from .memory_store import object_nodes, values_by_predicate
 from .wikidata_reference import qid_of
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -125,13 +125,9 @@ class Site:
         return {"text": self.label(value), "lang": None, "href": self.href(value, from_path), "datatype": None}
 
     def outgoing(self, node) -> dict:
-        """Each predicate of the node with its values, in the graph's order: one walk of its triples
-        serves its rows, citations and types (a page made some forty walks through rdflib's layers of
-        generators, a quarter of its view)."""
-        values_of: dict = {}
-        for predicate, value in self.graph.predicate_objects(node):
-            values_of.setdefault(predicate, []).append(value)
-        return values_of
+        """One walk of the node's triples serves its rows, citations and types (a page made some forty
+        walks through rdflib's layers of generators, a quarter of its view)."""
+        return values_by_predicate(self.graph, node)
 
     def description(self, values_of: dict, from_path: str) -> list[dict]:
         return [{"property": self.label(predicate), "property_iri": str(predicate),

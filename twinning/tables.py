@@ -11,8 +11,10 @@ from typing import Callable
 from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.namespace import DCTERMS, SKOS
 
+from .memory_store import first_value, values_by_predicate
+
 WD_PREFIX = "http://www.wikidata.org/entity/"
-PROV = Namespace("http://www.w3.org/ns/prov#")
+QUOTED_FROM = Namespace("http://www.w3.org/ns/prov#").wasQuotedFrom
 
 PARTNERSHIP_COLUMNS = [
     ("iri", "IRI of the partnership", "anyURI"),
@@ -71,47 +73,56 @@ def labeller(graph: Graph) -> Callable[..., str]:
 def first(graph: Graph, node, prop) -> str:
     if node is None:  # rdflib would read None as "any subject"
         return ""
-    return min((str(v) for v in graph.objects(node, prop)), default="")
+    return least(graph.objects(node, prop))
 
 
-def source_and_commune(graph: Graph, node, tw: Namespace):
+def least(values) -> str:
+    """The least value as text: one, from values that a curator may have stated twice."""
+    return min((str(v) for v in values), default="")
+
+
+def source_and_commune(graph: Graph, said: dict, tw: Namespace):
     """The quoted page and the commune publishing it; for a fact taken from Wikidata, the snapshot and none."""
-    quoted = [graph.value(c, PROV.wasQuotedFrom) for c in graph.objects(node, tw.citation)]
+    quoted = [graph.value(c, QUOTED_FROM) for c in said.get(tw.citation, ())]
     if quoted:
         source = min(quoted, key=str)
         return source, graph.value(source, DCTERMS.publisher)
-    return min((graph.value(r, tw.snapshot) for r in graph.objects(node, tw.recordedIn)), key=str), None
+    return min((graph.value(r, tw.snapshot) for r in said.get(tw.recordedIn, ())), key=str), None
 
 
 def partnership_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
-    rows, named = [], labeller(graph)
+    """One walk of each partnership's triples; the facts of communes and partners, which recur on many
+    rows, looked up once each."""
+    rows, named, fact = [], labeller(graph), lru_cache(maxsize=None)(partial(first, graph))
     for partnership in sorted(graph.subjects(RDF.type, tw.Partnership), key=str):
-        source, commune = source_and_commune(graph, partnership, tw)
-        others = sorted((p for p in graph.objects(partnership, tw.partner) if p != commune), key=str)
+        said = values_by_predicate(graph, partnership)
+        source, commune = source_and_commune(graph, said, tw)
+        others = sorted((p for p in said.get(tw.partner, ()) if p != commune), key=str)
         rows.append([
-            str(partnership), first(graph, commune, tw.inseeCode), named(commune, "fr"),
+            str(partnership), fact(commune, tw.inseeCode), named(commune, "fr"),
             " | ".join(named(p, "fr") for p in others),
-            " | ".join(first(graph, p, tw.wikidataItem).removeprefix(WD_PREFIX) for p in others),
-            " | ".join(first(graph, p, tw.countryCode) for p in others),
-            named(graph.value(partnership, tw.kind)),
-            first(graph, partnership, tw.startDate), first(graph, partnership, tw.endDate),
-            " | ".join(sorted(named(s) for s in graph.objects(partnership, tw.status))),
+            " | ".join(fact(p, tw.wikidataItem).removeprefix(WD_PREFIX) for p in others),
+            " | ".join(fact(p, tw.countryCode) for p in others),
+            named(first_value(said, tw.kind)),
+            least(said.get(tw.startDate, ())), least(said.get(tw.endDate, ())),
+            " | ".join(sorted(named(s) for s in said.get(tw.status, ()))),
             str(source),
         ])
     return rows
 
 
 def activity_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
-    rows, named = [], labeller(graph)
+    rows, named, fact = [], labeller(graph), lru_cache(maxsize=None)(partial(first, graph))
     for activity in sorted(graph.subjects(RDF.type, tw.Activity), key=str):
-        source, commune = source_and_commune(graph, activity, tw)
+        said = values_by_predicate(graph, activity)
+        source, commune = source_and_commune(graph, said, tw)
         rows.append([
             str(activity), label(graph, activity, "fr"),
-            " | ".join(sorted(str(p) for p in graph.objects(activity, tw.partnership))),
-            first(graph, commune, tw.inseeCode), first(graph, activity, tw.statedPeriod),
-            first(graph, activity, tw.startDate), first(graph, activity, tw.endDate),
-            " | ".join(sorted(named(d) for d in graph.objects(activity, tw.activityDomain))),
-            " | ".join(sorted(named(s) for s in graph.objects(activity, tw.status))),
+            " | ".join(sorted(str(p) for p in said.get(tw.partnership, ()))),
+            fact(commune, tw.inseeCode), least(said.get(tw.statedPeriod, ())),
+            least(said.get(tw.startDate, ())), least(said.get(tw.endDate, ())),
+            " | ".join(sorted(named(d) for d in said.get(tw.activityDomain, ()))),
+            " | ".join(sorted(named(s) for s in said.get(tw.status, ()))),
             str(source),
         ])
     return rows

@@ -110,7 +110,9 @@ def check_references(sources: Sources, terms: DataTerms, base_iri: str) -> list[
     known = terms.subjects | set(sources.vocabulary.subjects())
     problems = []
     for obj in terms.ours:
-        for subject, predicate in sources.data.subject_predicates(obj) if obj not in known else ():
+        if obj in known:
+            continue
+        for subject, predicate in sources.data.subject_predicates(obj):
             problems.append(Problem(sources.file_of(subject), describe(subject, sources.data), "reference-exists",
                                     f"{sources.data.namespace_manager.normalizeUri(predicate)} points to {obj}, "
                                     "which no file describes"))

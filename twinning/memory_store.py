@@ -104,13 +104,12 @@ def distinct_terms(graph: Graph) -> tuple[set, set, set]:
 
 def rename_nodes(graph: Graph, names: dict) -> None:
     """Each node of `names` becomes its new name in every triple that holds it. The lean store renames
-    in its indexes, where removing and adding the triples cost three times as much; any other store
-    removes them and adds them back renamed."""
+    in its indexes, where removing and adding the triples cost three times as much; other stores, and
+    a new name that is a node already (two nodes' triples merge), have the triples removed and added
+    back renamed."""
     store = graph.store
     if isinstance(store, LeanMemory):
-        for old, new in names.items():
-            store.rename(old, new)
-        return
+        names = {old: new for old, new in names.items() if not store.rename(old, new)}
     # a triple between two renamed nodes comes twice: removed once, and kept once when added back
     touched = [triple for node in names for pattern in ((node, None, None), (None, None, node))
                for triple, _ in store.triples(pattern)]
@@ -177,16 +176,13 @@ class LeanMemory(SimpleMemory):
             discard(self.osp, object_, subject, predicate)
             self.size -= 1
 
-    def rename(self, old, new) -> None:
-        if new in self.spo or new in self.osp:  # a name that exists already: the triples merge
-            held = [triple for pattern in ((old, None, None), (None, None, old)) for triple, _ in self.triples(pattern)]
-            for triple in held:
-                self.remove(triple)
-            for subject, predicate, object_ in held:
-                self.add((new if subject == old else subject, predicate, new if object_ == old else object_))
-            return
+    def rename(self, old, new) -> bool:
+        """Whether `old` became `new` in the indexes: not if `new` is a node already."""
+        if new in self.spo or new in self.osp:
+            return False
         rename_key(self.spo, old, new, self.pos, self.osp)  # where it is a subject
         rename_key(self.osp, old, new, self.spo, self.pos)  # where it is an object
+        return True
 
     def triples(self, triple_pattern, context=None) -> Iterator:
         """SimpleMemory's walks, in its order."""

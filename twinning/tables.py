@@ -65,9 +65,10 @@ def label(graph: Graph, node, language: str = "en") -> str:
     return str(node)
 
 
-def labeller(graph: Graph) -> Callable[..., str]:
-    """Communes, partners, kinds and statuses recur on many rows: each is labelled once per table."""
-    return lru_cache(maxsize=None)(partial(label, graph))
+def remembered(find: Callable[..., str], graph: Graph) -> Callable[..., str]:
+    """Communes, partners, kinds and statuses recur on many rows: each is labelled, and each of its
+    facts read, once per table."""
+    return lru_cache(maxsize=None)(partial(find, graph))
 
 
 def first(graph: Graph, node, prop) -> str:
@@ -91,9 +92,8 @@ def source_and_commune(graph: Graph, said: dict, tw: Namespace):
 
 
 def partnership_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
-    """One walk of each partnership's triples; the facts of communes and partners, which recur on many
-    rows, looked up once each."""
-    rows, named, fact = [], labeller(graph), lru_cache(maxsize=None)(partial(first, graph))
+    """One walk of each partnership's triples."""
+    rows, named, fact = [], remembered(label, graph), remembered(first, graph)
     for partnership in sorted(graph.subjects(RDF.type, tw.Partnership), key=str):
         said = values_by_predicate(graph, partnership)
         source, commune = source_and_commune(graph, said, tw)
@@ -112,7 +112,7 @@ def partnership_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
 
 
 def activity_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
-    rows, named, fact = [], labeller(graph), lru_cache(maxsize=None)(partial(first, graph))
+    rows, named, fact = [], remembered(label, graph), remembered(first, graph)
     for activity in sorted(graph.subjects(RDF.type, tw.Activity), key=str):
         said = values_by_predicate(graph, activity)
         source, commune = source_and_commune(graph, said, tw)

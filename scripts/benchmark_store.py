@@ -24,7 +24,7 @@ from rdflib import Graph
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from twinning.config import load_settings  # noqa: E402
-from twinning.load import oxigraph_terms, turtle_files  # noqa: E402
+from twinning.load import OxigraphTerms, turtle_files  # noqa: E402
 from twinning.memory_store import LeanMemory  # noqa: E402
 
 STORES = {"SimpleMemory": lambda: Graph(store="SimpleMemory"), "lean": lambda: Graph(store=LeanMemory())}
@@ -75,8 +75,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     settings = load_settings(args.project)
-    convert = oxigraph_terms()
-    triples = [(convert(q.subject), convert(q.predicate), convert(q.object))
+    terms = OxigraphTerms()
+    triples = [(terms[q.subject], terms[q.predicate], terms[q.object])
                for path in turtle_files(settings.data_dir)
                for q in oxigraph.parse(path.read_bytes(), format=oxigraph.RdfFormat.TURTLE,
                                        base_iri=settings.base_iri, rename_blank_nodes=True)]

@@ -52,35 +52,32 @@ def empty_file(label: str) -> Problem:
     return Problem(label, "-", "empty-file", "the file holds no triples: add data or remove the file")
 
 
-def oxigraph_terms():
+class OxigraphTerms(dict):
     """Oxigraph parses Turtle about ten times faster than rdflib; its terms become rdflib terms once each,
-    shared by every triple that uses them (which also keeps memory down). A blank node keeps Oxigraph's
-    identifier, which the parser makes unique per file."""
-    known: dict = {}
+    shared by every triple that uses them (which also keeps memory down). A term already met is a
+    plain dict lookup; a new one is converted. A blank node keeps Oxigraph's identifier, which the
+    parser makes unique per file."""
 
-    def convert(term):
-        converted = known.get(term)
-        if converted is None:
-            if isinstance(term, oxigraph.NamedNode):
-                converted = URIRef(term.value)
-            elif isinstance(term, oxigraph.BlankNode):
-                converted = BNode(term.value)
-            elif term.language:
-                converted = Literal(term.value, lang=term.language)
-            else:
-                datatype = term.datatype.value
-                converted = Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
-            known[term] = converted
+    def __missing__(self, term):
+        if isinstance(term, oxigraph.NamedNode):
+            converted = URIRef(term.value)
+        elif isinstance(term, oxigraph.BlankNode):
+            converted = BNode(term.value)
+        elif term.language:
+            converted = Literal(term.value, lang=term.language)
+        else:
+            datatype = term.datatype.value
+            converted = Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+        self[term] = converted
         return converted
-    return convert
 
 
-def parse_triples(path: Path, content: bytes, base_iri: str, label: str, convert) -> tuple[list | None, list[Problem]]:
+def parse_triples(path: Path, content: bytes, base_iri: str, label: str, terms: OxigraphTerms) -> tuple[list | None, list[Problem]]:
     """The fast path; anything Oxigraph refuses goes through rdflib, whose messages curators already know."""
     try:
         quads = oxigraph.parse(content, format=oxigraph.RdfFormat.TURTLE, base_iri=base_iri,
                                rename_blank_nodes=True)  # `_:b` in two files: two blank nodes
-        triples = [(convert(q.subject), convert(q.predicate), convert(q.object)) for q in quads]
+        triples = [(terms[q.subject], terms[q.predicate], terms[q.object]) for q in quads]
     except (SyntaxError, ValueError):
         graph, problems = parse_file(path, base_iri, label)
         return (list(graph) if graph is not None else None), problems
@@ -129,8 +126,8 @@ def load(settings: Settings) -> Sources:
     also_described_in: dict = {}
     digests: dict[str, str] = {}
     typed_in: dict[URIRef, str] = {}
-    convert = oxigraph_terms()
-    rdf_type = RDF.type  # a namespace makes a new term at each use
+    terms = OxigraphTerms()
+    type_predicates = frozenset({RDF.type})  # `in` hashes in C, where == on a term runs rdflib's Python
     # shapes/ subfolders hold third-party shapes (DCAT-AP) for the catalogue, not for our data
     folders = [("data", settings.data_dir, True), ("vocabulary", settings.ontology_dir, True),
                ("shapes", settings.shapes_dir, False)]
@@ -140,7 +137,7 @@ def load(settings: Settings) -> Sources:
             content = path.read_bytes()
             digests[label] = hashlib.sha256(content).hexdigest()
             if kind == "data":
-                triples, found = parse_triples(path, content, settings.base_iri, label, convert)
+                triples, found = parse_triples(path, content, settings.base_iri, label, terms)
             else:  # small, and published as pretty Turtle: rdflib's blank nodes keep that output stable
                 graph, found = parse_file(path, settings.base_iri, label)
                 triples = list(graph) if graph is not None else None
@@ -151,7 +148,7 @@ def load(settings: Settings) -> Sources:
             if triples is None:
                 continue
             problems += repeated_definitions(content, label)
-            for subject in dict.fromkeys(s for s, p, _ in triples if p == rdf_type):
+            for subject in dict.fromkeys(s for s, p, _ in triples if p in type_predicates):
                 if isinstance(subject, URIRef) and subject in typed_in:
                     problems.append(Problem(label, str(subject), "unique-iri",
                                             f"already defined in {typed_in[subject]}: two resources cannot share one IRI"))

@@ -153,15 +153,17 @@ class LeanMemory(SimpleMemory):
         self.removed = False  # until then, every key of the indexes holds triples
 
     def add(self, triple, context=None, quoted=False) -> None:
-        subject, predicate, object_ = triple
-        if insert(self.spo, subject, predicate, object_):
-            insert(self.pos, predicate, object_, subject)
-            insert(self.osp, object_, subject, predicate)
-            self.size += 1
+        self.addN((triple + (context,),))
 
     def addN(self, quads) -> None:  # noqa: N802 - rdflib's name
+        """The load's millions of triples: one call per triple less, and the indexes looked up once."""
+        spo, pos, osp, added = self.spo, self.pos, self.osp, 0
         for subject, predicate, object_, _ in quads:
-            self.add((subject, predicate, object_))
+            if insert(spo, subject, predicate, object_):
+                insert(pos, predicate, object_, subject)
+                insert(osp, object_, subject, predicate)
+                added += 1
+        self.size += added
 
     def remove(self, triple_pattern, context=None) -> None:
         subject, predicate, object_ = triple_pattern

@@ -9,6 +9,8 @@ from importlib import resources
 from typing import Callable, Iterator
 
 import pyshacl
+import pyshacl.shape
+from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from pyshacl.entrypoints import meta_validate
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
@@ -26,6 +28,26 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 SUBJECTS_PER_SHARD = 5_000
 SEVERITIES = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "warning"}
 TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+class ConstraintParameters(list):
+    """pySHACL's list of constraint parameters, whose membership test is a set's."""
+
+    def __init__(self, parameters):
+        super().__init__(parameters)
+        self.members = frozenset(parameters)
+
+    def __contains__(self, term) -> bool:
+        return term in self.members
+
+
+def quicker_constraint_lookup() -> None:
+    """pySHACL finds a shape's constraints by testing each of the shape's predicates against its list of
+    some forty parameters, one Python-level term comparison at a time: a quarter of a shard's time, as
+    nested shapes are read again for every focus node. Its shape module caches that list on first use
+    (`CONSTRAINT_PARAMS`); filled beforehand with the same list and a set's membership test, it gives
+    the same results (20,000 partnerships: 8 shards, 496 results, 2.01 -> 1.43 s)."""
+    pyshacl.shape.CONSTRAINT_PARAMS = (ConstraintParameters(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
 
 
 def shacl_vocabulary() -> set[URIRef]:
@@ -114,6 +136,7 @@ def validation(sources: Sources, progress: Progress | None = None,
     and change the sources, until it calls the function given, which waits for every problem."""
     progress = progress or Progress(live=False)
     cache = cache or ResultCache(None)
+    quicker_constraint_lookup()
     rules = digest_of(code_digest(), sources.schema_digest())
     problems, _ = cache.problems("shapes", rules, lambda: check_shapes(sources.shapes, sources.origin))
     cache.keep_only("shapes", {rules})
@@ -267,16 +290,17 @@ def targets_within(shapes: Graph, selections: dict, shard: int, literals: bool) 
     literal focus nodes, or the others. A shard thus validates what it owns; what its resources point
     to is validated by its own shard."""
     # a copy in any case: pySHACL adds RDFS axioms to the shapes graph it is given, and ours are published;
-    # it needs no contexts in the shapes graph
+    # it needs no contexts in the shapes graph. Terms from graphs already: none of Graph.addN's checks.
     copy = Graph(store=LeanMemory())
     copy.namespace_manager = shapes.namespace_manager
     target_node = SH.targetNode
     for shape, declaration, value in shapes:
         if declaration not in TARGETS:
-            copy.add((shape, declaration, value))
+            copy.store.add((shape, declaration, value))
             continue
         found = selections[declaration, value]
-        copy.addN((shape, target_node, node, copy) for owner in (shard, None) for node in found.get((owner, literals), ()))
+        copy.store.addN((shape, target_node, node, copy)
+                        for owner in (shard, None) for node in found.get((owner, literals), ()))
     return copy
 
 

@@ -19,12 +19,11 @@ import sys
 import time
 from pathlib import Path
 
-import pyoxigraph as oxigraph
 from rdflib import Graph
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from twinning.config import load_settings  # noqa: E402
-from twinning.load import OxigraphTerms, turtle_files  # noqa: E402
+from twinning.load import RdflibTerms, data_files  # noqa: E402
 from twinning.memory_store import LeanMemory  # noqa: E402
 
 STORES = {"SimpleMemory": lambda: Graph(store="SimpleMemory"), "lean": lambda: Graph(store=LeanMemory())}
@@ -75,11 +74,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     settings = load_settings(args.project)
-    terms = OxigraphTerms()
-    triples = [(terms[q.subject], terms[q.predicate], terms[q.object])
-               for path in turtle_files(settings.data_dir)
-               for q in oxigraph.parse(path.read_bytes(), format=oxigraph.RdfFormat.TURTLE,
-                                       base_iri=settings.base_iri, rename_blank_nodes=True)]
+    terms = RdflibTerms()
+    triples = [triple for file in data_files(settings) for triple in file.triples(terms) or ()]
     subjects = list(dict.fromkeys(s for s, _, _ in triples))
     print(f"{len(triples)} triples, {len(subjects)} subjects")
     gc.disable()  # as in the build's load: no collection walks the terms while the graphs are made

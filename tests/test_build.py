@@ -16,7 +16,10 @@ from rdflib.namespace import DCTERMS, VOID
 from conftest import ROOT, build, edit
 from twinning import build as build_stage
 from twinning import dumps
+from twinning import site as site_module
 from twinning.config import load_settings
+from twinning.load import load
+from twinning.progress import Progress
 
 # What the official shapes report and why it is not fixed (README, "DCAT-AP conformance"):
 # bbox and centroid of France would have to be invented; the project is not an EU corporate body.
@@ -239,3 +242,22 @@ def test_dumps_declare_the_prefixes_the_ontology_declares(built):
     assert declared["kind"] == "https://example.org/twinning/concept/kind/"
     assert not [prefix for prefix in declared if re.fullmatch(r"ns\d+|\D+\d+", prefix)]
     assert "oa:exact" in (built / "downloads" / "twinning.ttl").read_text(encoding="utf-8")
+
+
+def incoming_links(page: str) -> list[str]:
+    section = page.split("Cité par", 1)[1] if "Cité par" in page else ""
+    return re.findall(r'<li><a href="([^"]+)">', section)
+
+
+def test_a_page_lists_at_most_its_first_incoming_links_and_says_how_many_there_are(settings, monkeypatch):
+    """A class's page would list every instance; past the limit, the first links by IRI are listed."""
+    site = build_stage.enriched(load(settings), settings, Progress(live=False)).site
+    everything = incoming_links(site.resource_page("ontology/Citation"))
+    assert len(everything) > 100 and "liens sur" not in site.resource_page("ontology/Citation")
+    monkeypatch.setattr(site_module, "INCOMING_SHOWN", 3)
+    page = site.resource_page("ontology/Citation")
+    assert f"3 liens sur {len(everything)}, les premiers par IRI" in page
+
+    def iri(href: str) -> str:
+        return site.base_iri + href.removeprefix("../").replace(".html", "", 1)
+    assert sorted(map(iri, incoming_links(page))) == sorted(map(iri, everything))[:3]

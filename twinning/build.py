@@ -307,6 +307,17 @@ class PageReuse:
         return found
 
 
+def written_files(folder: Path) -> tuple[int, list[str]]:
+    """The number of files in the folder, and its HTML pages' paths in order. Paths are made from
+    strings, and only the pages' are made and sorted: at 100,000 partnerships, 1.5 million files of
+    which 385,000 pages, 4.3 -> 1.5 s."""
+    root, count, pages = len(str(folder)) + 1, 0, []
+    for top, _, names in os.walk(folder):
+        count += len(names)
+        pages.extend(posixpath.join(top[root:], name) for name in names if name.endswith(".html"))
+    return count, sorted(pages)
+
+
 def write_sitemaps(folder: Path, base: str, pages: list[str]) -> int:
     """sitemap.xml lists every page; past the protocol's 50,000 URLs per file it becomes an index of
     numbered sitemaps. Returns the number of files written."""
@@ -468,10 +479,8 @@ def write_publication(sources: Sources, publication: Publication, warnings: list
                                 "dcat": {"violations": len(violations), "warnings": dcat_warnings}},
         })
     with progress.stage("sitemap"):
-        root = len(str(folder)) + 1  # paths made from strings: a Path per file costs seconds at 100,000 pages
-        files = sorted(posixpath.join(top[root:], name) for top, _, names in os.walk(folder) for name in names)
-        pages = [p for p in files if p.endswith(".html")]
+        files, pages = written_files(folder)
         sitemaps = write_sitemaps(folder, base, pages)
-    return BuildResult(files=len(files) + sitemaps, pages=len(pages), triples=len(graph),
+    return BuildResult(files=files + sitemaps, pages=len(pages), triples=len(graph),
                        dcat_violations=len(violations), dcat_warnings=dcat_warnings,
                        page_record={"context": context, "pages": written.digests, "unpaged": unpaged})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -16,6 +17,7 @@ from .wikidata_reference import qid_of
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 WDT = "http://www.wikidata.org/entity/"
+INCOMING_SHOWN = 1_000  # links to a resource listed on its page, at most
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, Namespace("http://xmlns.com/foaf/0.1/").name)  # in order of preference
 
 
@@ -169,12 +171,20 @@ class Site:
                      "label": self.label(s), "rows": self.description(on_page[s], path + ".html"),
                      "citations": self.citations(on_page[s], on_page, path + ".html")}
                     for s in sorted(subjects, key=lambda s: ("#" in str(s), str(s)))]
-        incoming = sorted({(self.label(s), self.href(s, path + ".html"), self.label(p))
-                           for s, p in self.graph.subject_predicates(main)
-                           if isinstance(s, URIRef) and self.document_path(s) != path})
+        incoming, incoming_total = self.incoming(main, path)
         return {"title": self.label(main), "title_en": self.label(main, "en"), "iri": str(main),
-                "sections": sections, "incoming": incoming, "json_ld": self.schema_org(main, on_page[main]),
+                "sections": sections, "incoming": incoming, "incoming_total": incoming_total, "json_ld": self.schema_org(main, on_page[main]),
                 "types": [self.label(t) for t in sorted(on_page[main].get(RDF.type, ()), key=str)]}
+
+    def incoming(self, main, path: str) -> tuple[list[tuple], int]:
+        """The links to the page's resource from other pages, by label, and how many there are. Past
+        INCOMING_SHOWN links, the first by IRI are shown: a class's page would list every instance
+        (at 100,000 partnerships, a 62 MB page for tw:Citation, which no browser shows usefully)."""
+        links = {(s, p) for s, p in self.graph.subject_predicates(main)
+                 if isinstance(s, URIRef) and self.document_path(s) != path}
+        shown = links if len(links) <= INCOMING_SHOWN else heapq.nsmallest(
+            INCOMING_SHOWN, links, key=lambda link: (str(link[0]), str(link[1])))
+        return sorted({(self.label(s), self.href(s, path + ".html"), self.label(p)) for s, p in shown}), len(links)
 
     def pages_showing(self, changed: set[str]) -> set[str]:
         """The pages whose view reads something from the changed pages. resource_view reads its own

@@ -7,9 +7,12 @@ import itertools
 import random
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
 
 from twinning.memory_store import LeanMemory, rename_nodes
+
+# not rdflib's XSD namespace at module level: pytest asks each module-level name for mock attributes,
+# which a closed namespace answers with a warning
+XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
 
 
 def both_stores() -> tuple[Graph, Graph]:
@@ -21,7 +24,7 @@ def random_triples(seed: int, count: int) -> list[tuple]:
     subjects = [URIRef(f"http://example.org/s{i}") for i in range(12)] + [BNode(f"b{i}") for i in range(3)]
     predicates = [URIRef(f"http://example.org/p{i}") for i in range(4)]
     # objects that are equal as strings but differ as terms: an IRI, a plain, a typed and a tagged literal
-    objects = subjects + [Literal("1"), Literal("1", datatype=XSD.integer), Literal("01", datatype=XSD.integer),
+    objects = subjects + [Literal("1"), Literal("1", datatype=XSD_INTEGER), Literal("01", datatype=XSD_INTEGER),
                           Literal("1", lang="fr"), URIRef("1"), Literal("http://example.org/s0")]
     return [(rng.choice(subjects), rng.choice(predicates), rng.choice(objects)) for _ in range(count)]
 

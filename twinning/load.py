@@ -22,7 +22,7 @@ from .parallel import started
 from .problems import Problem, StageFailed
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-FILES_PER_CHUNK = 64  # data files a worker reads and hands over at once
+BYTES_PER_CHUNK = 1 << 20  # data a worker reads and hands over at once: a few files, or one large one
 # A statement that opens at the start of a line with "subject a Class": how curators define a resource.
 DEFINITION_LINE = re.compile(r"^(<[^>\s]+>|[A-Za-z][\w-]*:[^\s;,]*)\s+a\s", re.MULTILINE)
 
@@ -107,12 +107,11 @@ class RdflibTerms(dict):
 def read_data_files(files: list[tuple[Path, str]], base_iri: str) -> list[ReadFile]:
     """Oxigraph parses Turtle about ten times faster than rdflib. It runs in a worker, which hands over
     each file's terms once and its triples as indexes, so that this process only makes the rdflib
-    terms and indexes the triples (100,000 partnerships: the load 23 -> 15 s). A file Oxigraph refuses
+    terms and indexes the triples (100,000 partnerships: the load 23 -> 16 s). A file Oxigraph refuses
     goes through rdflib in this process, whose messages curators already know."""
     read = []
     for path, label in files:
         content = path.read_bytes()
-        terms, ids = None, None
         try:
             position: dict = {}
             ids = array("q", [position.setdefault(term, len(position)) for quad in oxigraph.parse(
@@ -120,8 +119,8 @@ def read_data_files(files: list[tuple[Path, str]], base_iri: str) -> list[ReadFi
                 rename_blank_nodes=True)  # `_:b` in two files: two blank nodes
                 for term in (quad.subject, quad.predicate, quad.object)])
             terms = [described(term) for term in position]
-        except (SyntaxError, ValueError):
-            ids = None
+        except (SyntaxError, ValueError):  # parsed again by rdflib in the main process, for its messages
+            terms, ids = None, None
         read.append(ReadFile(path, label, hashlib.sha256(content).hexdigest(), repeated_definitions(content, label),
                              terms, ids))
     return read
@@ -218,9 +217,16 @@ def load(settings: Settings) -> Sources:
 
 def data_files(settings: Settings) -> Iterator[ReadFile]:
     """The data files in order, read by a worker while this process takes in those it has read."""
-    files = [(path, path.relative_to(settings.root).as_posix()) for path in turtle_files(settings.data_dir)]
-    chunks = [files[start:start + FILES_PER_CHUNK] for start in range(0, len(files), FILES_PER_CHUNK)]
-    with started(partial(read_data_files, base_iri=settings.base_iri), chunks, workers=1, apart=True) as read:
+    chunks: list[list[tuple[Path, str]]] = [[]]
+    size = 0
+    for path in turtle_files(settings.data_dir):
+        if size >= BYTES_PER_CHUNK:
+            chunks.append([])
+            size = 0
+        chunks[-1].append((path, path.relative_to(settings.root).as_posix()))
+        size += path.stat().st_size
+    with started(partial(read_data_files, base_iri=settings.base_iri), [chunk for chunk in chunks if chunk],
+                 workers=1, apart=True) as read:
         for chunk in read:
             yield from chunk
 

@@ -173,18 +173,20 @@ class Site:
                     for s in sorted(subjects, key=lambda s: ("#" in str(s), str(s)))]
         incoming, incoming_total = self.incoming(main, path)
         return {"title": self.label(main), "title_en": self.label(main, "en"), "iri": str(main),
-                "sections": sections, "incoming": incoming, "incoming_total": incoming_total, "json_ld": self.schema_org(main, on_page[main]),
+                "sections": sections, "incoming": incoming, "incoming_total": incoming_total,
+                "json_ld": self.schema_org(main, on_page[main]),
                 "types": [self.label(t) for t in sorted(on_page[main].get(RDF.type, ()), key=str)]}
 
-    def incoming(self, main, path: str) -> tuple[list[tuple], int]:
-        """The links to the page's resource from other pages, by label, and how many there are. Past
-        INCOMING_SHOWN links, the first by IRI are shown: a class's page would list every instance
-        (at 100,000 partnerships, a 62 MB page for tw:Citation, which no browser shows usefully)."""
+    def incoming(self, main, path: str) -> tuple[list[tuple], int | None]:
+        """The links to the page's resource from other pages, by label, and how many there are if not all
+        are shown. Past INCOMING_SHOWN links, the first by IRI are shown: a class's page would list every
+        instance (at 100,000 partnerships, a 62 MB page for tw:Citation, which no browser shows usefully)."""
         links = {(s, p) for s, p in self.graph.subject_predicates(main)
                  if isinstance(s, URIRef) and self.document_path(s) != path}
-        shown = links if len(links) <= INCOMING_SHOWN else heapq.nsmallest(
-            INCOMING_SHOWN, links, key=lambda link: (str(link[0]), str(link[1])))
-        return sorted({(self.label(s), self.href(s, path + ".html"), self.label(p)) for s, p in shown}), len(links)
+        shown, total = links, None
+        if len(links) > INCOMING_SHOWN:
+            shown, total = heapq.nsmallest(INCOMING_SHOWN, links, key=lambda link: (str(link[0]), str(link[1]))), len(links)
+        return sorted({(self.label(s), self.href(s, path + ".html"), self.label(p)) for s, p in shown}), total
 
     def pages_showing(self, changed: set[str]) -> set[str]:
         """The pages whose view reads something from the changed pages. resource_view reads its own

@@ -64,7 +64,8 @@ def test_streamed_dumps_equal_the_whole_text_writers_and_their_gzip(built, tmp_p
         for number, block in enumerate(half):
             part.add(block, formats, "odd" if number % 2 else None)
         dump.write(part)
-    _, counts, subsets = dump.close()
+    files, counts, subsets = dump.close()
+    assert files == {path: dumps.PublishedFile.of(path) for path in files} and len(files) == 6  # sizes, checksums
     odd = [row for half in (blocks[:len(blocks) // 2], blocks[len(blocks) // 2:]) for block in half[1::2] for row in block]
     assert subsets == {"odd": (tmp_path / "odd.ttl", len(odd))}
     assert (tmp_path / "odd.ttl").read_bytes() == dumps.framed(formats["ttl"], odd)

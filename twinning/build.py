@@ -22,6 +22,7 @@ from .cache import ResultCache, code_digest, digest_of
 from .config import Settings
 from .enrich import publication_graph
 from .load import Sources
+from .memory_store import subject_nodes
 from .parallel import collection_paused, started
 from .pipeline import verified_sources
 from .progress import Progress
@@ -155,8 +156,8 @@ def commune_files(graph: Graph, sources: Sources, tw) -> Callable[[object], str 
     """The commune file (its stem) whose resources a subject is one of, fragments going with their
     resource, for the files that hold partnerships: each is published as its own Turtle, a subset of
     the dataset (a file of places, say, is not)."""
-    stem_of = {str(s): Path(f).stem for s, f in sources.origin.items()
-               if isinstance(s, URIRef) and f.count("/") == 1 and f != "data/partners.ttl"}
+    stems = {f: Path(f).stem for f in set(sources.origin.values()) if f.count("/") == 1 and f != "data/partners.ttl"}
+    stem_of = {str(s): stems[f] for s, f in sources.origin.items() if f in stems and type(s) is URIRef}
 
     def resource(subject) -> str:  # asked once per page: a string, not a new rdflib term each time
         return str(subject).split("#")[0]
@@ -341,7 +342,7 @@ def write_downloads(graph: Graph, sources: Sources, downloads: Path, site: Site,
                     commune_of: Callable) -> tuple[dict[str, Path], str]:
     """The subjects that have no page, first in the whole dump (the pages bring the rest), and the
     ontology and shapes. Gives the files, and the digest of those subjects' triples."""
-    without_page = [subject for subject in set(graph.subjects()) if site.document_path(subject) is None]
+    without_page = [subject for subject in subject_nodes(graph) if site.document_path(subject) is None]
     rest = dumps.DumpPart()
     for subject in sorted(without_page, key=dumps.ntriples_term):
         rest.add(dumps.sorted_triples(graph.triples((subject, None, None))), dump.formats, commune_of(subject))
@@ -369,17 +370,18 @@ def write_tables(graph: Graph, tw, base: str, comparison: list[dict], downloads:
 
 
 def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: str, published: dict[str, Path],
-                    subsets: list[catalog.Subset], counts: dumps.Counts,
-                    folder: Path) -> tuple[dict[str, catalog.PublishedFile], list[str], list[str]]:
+                    known: dict[Path, dumps.PublishedFile], subsets: list[catalog.Subset], counts: dumps.Counts,
+                    folder: Path) -> tuple[dict[str, dumps.PublishedFile], list[str], list[str]]:
     """The DCAT-AP catalogue of the whole dataset's files, checked against the official shapes (a
     violation stops the build), and VoID, which also describes each commune's subset. Returns every
-    published file's size and checksum, and the DCAT-AP violations and warnings."""
+    published file's size and checksum (read from the file unless `known` from its writing), and the
+    DCAT-AP violations and warnings."""
     tw, base = settings.tw, settings.base_iri
     years = sorted(str(d)[:4] for prop in (tw.startDate, tw.endDate, tw.date, tw.startDecade)
                    for d in graph.objects(None, prop))
     release = catalog.Release(base, release_date, years[0] if years else None, years[-1] if years else None)
     labels = sorted(site.label(c) for c in graph.subjects(RDF.type, tw.Commune))
-    files = {relative: catalog.PublishedFile.of(path) for relative, path in sorted(published.items())}
+    files = {relative: known.get(path) or dumps.PublishedFile.of(path) for relative, path in sorted(published.items())}
     parts = {subset.dump for subset in subsets}
     distributions = {relative: file for relative, file in files.items() if relative not in parts}
     catalogue = catalog.catalogue(release, distributions, labels, URIRef(base + "ontology"))
@@ -463,15 +465,15 @@ def write_publication(sources: Sources, publication: Publication, warnings: list
             write_site(publication, sources, settings, comparison, folder)
         with progress.stage("pages", f"{len(site.documents)} resources"):
             written = all_pages_written(dump)
-            dump_paths, counts, written_subsets = dump.close()
-            published.update((f"downloads/{path.name}", path) for path in dump_paths)
+            dump_files, counts, written_subsets = dump.close()
+            published.update((f"downloads/{path.name}", path) for path in dump_files)
             subset_files, subsets = commune_subsets(graph, commune_of, written_subsets, site.label)
             published.update(subset_files)
     with progress.stage("pages", "those that show a changed page"):
         render_pages_showing(site, written, reuse, unpaged, folder, progress)
     with progress.stage("catalogue"):
-        files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, subsets, counts,
-                                                           folder)
+        files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, dump_files,
+                                                           subsets, counts, folder)
         file_rows = [{"path": relative, "size": file.size, "sha256": file.sha256} for relative, file in files.items()]
         write_index_pages(site, folder, {
             "downloads.html": {"title": "Téléchargements", "files": file_rows},

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
 
-from .dumps import Counts
+from .dumps import Counts, PublishedFile
 
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -82,18 +80,6 @@ def add_external_concepts(graph: Graph) -> None:
     for scheme, title in SCHEME_TITLES.items():
         graph.add((URIRef(scheme), RDF.type, SKOS.ConceptScheme))
         graph.add((URIRef(scheme), DCTERMS.title, Literal(title, lang="en")))
-
-
-@dataclass(frozen=True)
-class PublishedFile:
-    """Size and checksum, read once per file: the catalogue and the downloads page both show them."""
-    size: int
-    sha256: str
-
-    @classmethod
-    def of(cls, path: Path) -> "PublishedFile":
-        with path.open("rb") as file:  # in blocks: a dump can be larger than the memory left
-            return cls(path.stat().st_size, hashlib.file_digest(file, "sha256").hexdigest())
 
 
 def add_distribution(graph: Graph, release: Release, dataset: URIRef, file: PublishedFile, relative: str) -> None:

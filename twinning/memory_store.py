@@ -133,6 +133,14 @@ def first_value(said: dict, predicate):
     return values[0] if values else None
 
 
+def subject_nodes(graph: Graph) -> Iterable:
+    """Every node that is the subject of a triple, once: the lean store's index keys, where another
+    store walks every triple (at 100,000 partnerships, 3 s for each set of subjects)."""
+    if isinstance(graph.store, LeanMemory):
+        return graph.store.subject_nodes()
+    return set(graph.subjects())
+
+
 def object_nodes(graph: Graph) -> Iterable:
     """Every node that is the object of a triple, once."""
     if isinstance(graph.store, LeanMemory):
@@ -217,6 +225,9 @@ class LeanMemory(SimpleMemory):
         a few times fewer steps than walking every triple."""
         yield from self.keys_in_use(self.spo)
         yield from self.keys_in_use(self.osp)
+
+    def subject_nodes(self) -> Iterable:
+        return self.keys_in_use(self.spo)
 
     def object_nodes(self) -> Iterable:
         return self.keys_in_use(self.osp)

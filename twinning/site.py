@@ -5,13 +5,13 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from .memory_store import object_nodes, values_by_predicate
+from .memory_store import object_nodes, subject_nodes, values_by_predicate
 from .wikidata_reference import qid_of
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -70,9 +70,11 @@ class Site:
     prefixed_names: dict = field(default_factory=dict, init=False, repr=False)  # IRI -> its prefixed name
     link_targets: dict = field(default_factory=dict, init=False, repr=False)  # IRI -> (page file, fragment)
     label_values: dict = field(init=False, repr=False)  # node -> its labels from the first property it has
+    documents: dict[str, list] = field(init=False, repr=False)  # page path -> the subjects described on it
 
     def __post_init__(self):
         self.label_values = labels_by_node(self.graph)
+        self.documents = self.subjects_by_page()
 
     def document_path(self, iri) -> str | None:
         """`…/partner/la-lisa#wikidata` lives on the page `partner/la-lisa`; the base itself is `index`."""
@@ -211,11 +213,10 @@ class Site:
         root = "/".join([".."] * path.count("/")) or "."
         return self.env.get_template(template).render(root=root, stem=path.rpartition("/")[2], **context)
 
-    @cached_property
-    def documents(self) -> dict[str, list]:
-        """Page path -> the subjects described on it; computed once, used for links and for writing."""
+    def subjects_by_page(self) -> dict[str, list]:
+        """Worked out with the site, so that the build does it while the data is being validated."""
         documents = defaultdict(list)
-        for subject in set(self.graph.subjects()):
+        for subject in subject_nodes(self.graph):
             path = self.document_path(subject)
             if path is not None:
                 documents[path].append(subject)

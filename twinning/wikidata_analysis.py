@@ -200,8 +200,8 @@ class Analysis:
         return report
 
     def unlinked_partners(self) -> list[URIRef]:
-        partners = {x for p in self.graph.subjects(RDF.type, self.tw.Partnership)
-                    for x in self.graph.objects(p, self.tw.partner)}
+        partnerships = set(self.graph.subjects(RDF.type, self.tw.Partnership))
+        partners = {x for p, x in self.graph.subject_objects(self.tw.partner) if p in partnerships}
         return sorted((x for x in partners if self.item_of(x) is None), key=self.name)
 
     # Compare --------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import random
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from twinning.memory_store import LeanMemory, rename_nodes
+from twinning.memory_store import LeanMemory, rename_nodes, subject_nodes, values_by_predicate
 
 # not rdflib's XSD namespace at module level: pytest asks each module-level name for mock attributes,
 # which a closed namespace answers with a warning
@@ -23,9 +23,11 @@ def random_triples(seed: int, count: int) -> list[tuple]:
     rng = random.Random(seed)
     subjects = [URIRef(f"http://example.org/s{i}") for i in range(12)] + [BNode(f"b{i}") for i in range(3)]
     predicates = [URIRef(f"http://example.org/p{i}") for i in range(4)]
-    # objects that are equal as strings but differ as terms: an IRI, a plain, a typed and a tagged literal
+    # objects that are equal as strings but differ as terms: an IRI, a plain, a typed and a tagged literal;
+    # and literals that Python reads as false
     objects = subjects + [Literal("1"), Literal("1", datatype=XSD_INTEGER), Literal("01", datatype=XSD_INTEGER),
-                          Literal("1", lang="fr"), URIRef("1"), Literal("http://example.org/s0")]
+                          Literal("1", lang="fr"), URIRef("1"), Literal("http://example.org/s0"), Literal(""),
+                          Literal("0", datatype=XSD_INTEGER)]
     return [(rng.choice(subjects), rng.choice(predicates), rng.choice(objects)) for _ in range(count)]
 
 
@@ -53,6 +55,13 @@ def test_every_pattern_gets_the_same_triples_in_the_same_order_after_additions_a
     assert len(lean) == len(simple) == len(list(simple)) > 100
     assert list(lean) == list(simple)
     assert set(lean.store.nodes()) == {node for s, _, o in simple for node in (s, o)}
+    assert sorted(subject_nodes(lean)) == sorted(subject_nodes(simple))
+    false_values = [(URIRef(f"http://example.org/false{i}"), URIRef("http://example.org/p0"), value)
+                    for i, value in enumerate((Literal(""), Literal("0", datatype=XSD_INTEGER)))]  # each alone
+    for graph in (simple, lean):
+        graph.addN((s, p, o, graph) for s, p, o in false_values)
+    subjects = [s for s in terms[0] if s is not None] + [s for s, _, _ in false_values]  # `absent` has no triples
+    assert [values_by_predicate(lean, s) for s in subjects] == [values_by_predicate(simple, s) for s in subjects]
 
 
 def test_renaming_nodes_in_place_gives_what_removing_and_adding_them_back_gives():

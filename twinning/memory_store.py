@@ -120,7 +120,12 @@ def rename_nodes(graph: Graph, names: dict) -> None:
 
 def values_by_predicate(graph: Graph, node) -> dict:
     """Each predicate of the node with its values, in the graph's order, from one walk of its triples:
-    what reads several of a node's properties asks once, not once per property."""
+    what reads several of a node's properties asks once, not once per property. The lean store gives
+    its index entry, without rdflib's layers of generators (a page reads a few of these, the tables
+    one per row)."""
+    if isinstance(graph.store, LeanMemory):
+        return {predicate: list(values(held)) for predicate, held in graph.store.spo.get(node, {}).items()
+                if type(held) is not dict or held}  # not `if held`: a literal can be false
     found: dict = {}
     for predicate, value in graph.predicate_objects(node):
         found.setdefault(predicate, []).append(value)

@@ -58,10 +58,15 @@ ACTIVITY_COLUMNS = [
 def label(graph: Graph, node, language: str = "en") -> str:
     if node is None:
         return ""
+    return said_label(values_by_predicate(graph, node), node, language)
+
+
+def said_label(said: dict, node, language: str) -> str:
+    """The node's label in the language, or another, from its values by predicate."""
     for prop in (SKOS.prefLabel, RDFS.label):
-        values = list(graph.objects(node, prop))
-        for value in sorted(values, key=lambda v: (v.language != language, str(v))):
-            return str(value)
+        values = said.get(prop)
+        if values:
+            return str(min(values, key=lambda v: (v.language != language, str(v))))
     return str(node)
 
 
@@ -117,7 +122,7 @@ def activity_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
         said = values_by_predicate(graph, activity)
         source, commune = source_and_commune(graph, said, tw)
         rows.append([
-            str(activity), label(graph, activity, "fr"),
+            str(activity), said_label(said, activity, "fr"),
             " | ".join(sorted(str(p) for p in said.get(tw.partnership, ()))),
             fact(commune, tw.inseeCode), least(said.get(tw.statedPeriod, ())),
             least(said.get(tw.startDate, ())), least(said.get(tw.endDate, ())),

@@ -7,7 +7,7 @@ import hashlib
 from rdflib import RDF, BNode, Graph, Namespace, URIRef
 
 from .load import Sources
-from .memory_store import graph_nodes, rename_nodes
+from .memory_store import graph_nodes, rename_nodes, values_by_predicate
 from .wikidata_analysis import Analysis
 
 
@@ -29,16 +29,20 @@ def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> None:
     included, so IRIs stay as they were published): same input, same IRIs."""
     names: dict[BNode, URIRef] = {}
     rdf_type = RDF.type  # a namespace makes a new term at each use
+    locals_of: dict = {}  # predicate -> the name it gives its blank values (a few predicates, 345,000 nodes)
 
     def name(node: BNode) -> URIRef:
         if node not in names:
-            owner, predicate = min(graph.subject_predicates(node), key=str)
+            links = list(graph.subject_predicates(node))  # mostly one: no need to order them as text
+            owner, predicate = links[0] if len(links) == 1 else min(links, key=str)
             owner_iri = name(owner) if type(owner) is BNode else owner
-            described = list(graph.predicate_objects(node)) + ([(rdf_type, types[node])] if node in types else [])
-            content = "\n".join(sorted(f"{p} {o.n3()}" for p, o in described))
-            digest = hashlib.sha1(f"{predicate}\n{content}".encode()).hexdigest()[:10]
-            local = str(predicate).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
-            names[node] = URIRef(f"{str(owner_iri).split('#')[0]}#{local}-{digest}")
+            lines = [f"{p} {o.n3()}" for p, values in values_by_predicate(graph, node).items() for o in values]
+            if node in types:
+                lines.append(f"{rdf_type} {types[node].n3()}")
+            digest = hashlib.sha1(f"{predicate}\n{chr(10).join(sorted(lines))}".encode()).hexdigest()[:10]
+            if predicate not in locals_of:
+                locals_of[predicate] = str(predicate).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
+            names[node] = URIRef(f"{str(owner_iri).split('#')[0]}#{locals_of[predicate]}-{digest}")
         return names[node]
 
     blank = {node for node in graph_nodes(graph) if type(node) is BNode}  # isinstance is slow on rdflib terms

@@ -279,8 +279,8 @@ def focus_selections(shapes: Graph, graph: Graph, shard_of) -> dict:
     for _, declaration, value in shapes:
         if declaration in TARGETS and (declaration, value) not in selections:
             found = selections[declaration, value] = defaultdict(list)
-            for subject, node in selected_by(graph, declaration, value):
-                found[shard_of(subject), isinstance(node, Literal)].append(node)
+            for subject, node in selected_by(graph, declaration, value):  # 1.5 million at 100,000 partnerships
+                found[shard_of(subject), type(node) is Literal].append(node)  # isinstance is slow on rdflib terms
     return selections
 
 

@@ -39,7 +39,8 @@ def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> None:
             lines = [f"{p} {o.n3()}" for p, values in values_by_predicate(graph, node).items() for o in values]
             if node in types:
                 lines.append(f"{rdf_type} {types[node].n3()}")
-            digest = hashlib.sha1(f"{predicate}\n{chr(10).join(sorted(lines))}".encode()).hexdigest()[:10]
+            content = "\n".join(sorted(lines))
+            digest = hashlib.sha1(f"{predicate}\n{content}".encode()).hexdigest()[:10]
             if predicate not in locals_of:
                 locals_of[predicate] = str(predicate).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
             names[node] = URIRef(f"{str(owner_iri).split('#')[0]}#{locals_of[predicate]}-{digest}")

@@ -436,7 +436,7 @@ def write_site(publication: Publication, sources: Sources, settings: Settings, c
     })
     for relative in sorted({str(r) for r in graph.objects(None, tw.archivedText)}):  # the evidence behind every quote
         # (sorted as strings: rdflib's comparison of literals is Python, 1.5 s over 10,000 of them)
-        write(folder / str(relative), (sources.data_dir / str(relative)).read_bytes())
+        write(folder / relative, (sources.data_dir / relative).read_bytes())
     write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
     apache, nginx = conneg_rules()
     write(folder / ".htaccess", apache)

@@ -225,31 +225,27 @@ class CompressedCopy:
         if self.size >= self.BATCH:
             self.flush()
 
-    def flush(self) -> None:
-        self.send("".join(self.batch).encode("utf-8"))
+    def flush(self, last: bool = False) -> None:
+        self.send("".join(self.batch).encode("utf-8"), last)
         self.batch, self.size = [], 0
 
-    def send(self, data: bytes) -> None:
-        """Bytes after the text written so far (flushed first)."""
+    def send(self, data: bytes, last: bool = False) -> None:
+        """Bytes after the text written so far (flushed first); the last ends the gzip stream."""
         self.plain.write(data)
         if self.pending is not None:
             self.pending.result()
-        self.pending = self.thread.submit(self.pack, data)
+        self.pending = self.thread.submit(self.pack, data, last)
 
-    def pack(self, data: bytes) -> None:
-        packed = self.compressor.compress(data)
+    def pack(self, data: bytes, last: bool) -> None:
+        packed = self.compressor.compress(data) + (self.compressor.flush() if last else b"")
         self.packed.write(packed)
         for index, written in enumerate((data, packed)):
             self.digests[index].update(written)
             self.sizes[index] += len(written)
 
     def close(self) -> dict[Path, PublishedFile]:
-        self.flush()
+        self.flush(last=True)
         self.pending.result()
-        ending = self.compressor.flush()
-        self.packed.write(ending)
-        self.digests[1].update(ending)
-        self.sizes[1] += len(ending)
         self.thread.shutdown()
         self.plain.close()
         self.packed.close()

@@ -98,7 +98,7 @@ def distinct_terms(graph: Graph) -> tuple[set, set, set]:
     indexes' keys, which any other store has to find by walking every triple."""
     if isinstance(graph.store, LeanMemory):
         store = graph.store
-        return set(store.keys_in_use(store.spo)), set(store.keys_in_use(store.pos)), set(store.keys_in_use(store.osp))
+        return set(store.subject_nodes()), set(store.keys_in_use(store.pos)), set(store.object_nodes())
     return set(graph.subjects()), set(graph.predicates()), set(graph.objects())
 
 

@@ -353,7 +353,7 @@ def write_downloads(graph: Graph, sources: Sources, downloads: Path, site: Site,
         vocabulary.add(triple)
     write(downloads / "ontology.ttl", dumps.pretty_turtle(vocabulary))
     write(downloads / "shapes.ttl", dumps.pretty_turtle(sources.shapes))
-    unpaged = hashlib.sha256("".join(rest.runs.get("nt", ())).encode("utf-8")).hexdigest()
+    unpaged = hashlib.sha256(b"".join(rest.runs.get("nt", ()))).hexdigest()
     return {"downloads/ontology.ttl": downloads / "ontology.ttl"}, unpaged
 
 

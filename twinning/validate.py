@@ -20,7 +20,7 @@ from rdflib.store import Store
 from .cache import ResultCache, code_digest, digest_of
 from .load import Sources, describe
 from .memory_store import LeanMemory
-from .parallel import started
+from .parallel import collection_paused, started
 from .problems import Problem
 from .progress import Progress
 
@@ -150,13 +150,17 @@ def validation(sources: Sources, progress: Progress | None = None,
         """The shard of the data file that describes it first (data/ is loaded first, so a resource any
         data file describes has one); None for the vocabulary, which every shard validates."""
         return shard_of_file.get(sources.origin.get(subject))
-    own: list[list] = [[] for _ in shards]  # each shard's subjects: those its files describe first
-    for subject in sources.origin:
-        shard = shard_of(subject)
-        if shard is not None:
-            own[shard].append(subject)
-    shapes = one_pass_per_property(sources.shapes)
-    selections = focus_selections(shapes, ReadOnlyGraphAggregate([sources.data, sources.vocabulary]), shard_of)
+    # no collections while the shards' subjects and focus nodes are listed (1.5 million at 100,000
+    # partnerships), on one core before the workers start: they leave no cyclic garbage, and the
+    # collections that their growth set off took half their time (2.3 -> 1.1 s)
+    with collection_paused():
+        own: list[list] = [[] for _ in shards]  # each shard's subjects: those its files describe first
+        for subject in sources.origin:
+            shard = shard_of(subject)
+            if shard is not None:
+                own[shard].append(subject)
+        shapes = one_pass_per_property(sources.shapes)
+        selections = focus_selections(shapes, ReadOnlyGraphAggregate([sources.data, sources.vocabulary]), shard_of)
 
     def finished(results: Iterator) -> list[Problem]:
         found: set[Problem] = set()

@@ -6,6 +6,7 @@ import csv
 import gzip
 import hashlib
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from rdflib.namespace import DCTERMS, VOID
 
 from conftest import ROOT, build, edit
 from twinning import build as build_stage
-from twinning import dumps
+from twinning import dumps, parallel
 from twinning import site as site_module
 from twinning.config import load_settings
 from twinning.load import load
@@ -262,3 +263,14 @@ def test_a_page_lists_at_most_its_first_incoming_links_and_says_how_many_there_a
     def iri(href: str) -> str:
         return site.base_iri + href.removeprefix("../").replace(".html", "", 1)
     assert sorted(map(iri, incoming_links(page))) == sorted(map(iri, everything))[:3]
+
+
+def test_workers_hand_the_gil_over_promptly_and_leave_the_interpreter_as_they_found_it():
+    """While forked workers run, this process switches threads after 0.5 ms, so that the pool's thread
+    that reads their results is not kept waiting; afterwards Python's own setting is back."""
+    before = sys.getswitchinterval()
+    with parallel.started(lambda chunk: chunk * 2, [1, 2, 3], workers=2) as results:
+        during = sys.getswitchinterval()
+        assert list(results) == [2, 4, 6]
+    assert during == 0.0005 != before
+    assert sys.getswitchinterval() == before

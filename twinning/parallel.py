@@ -47,7 +47,8 @@ def prompt_handover(seconds: float = 0.0005) -> Iterator[None]:
     thread that receives a worker's result reads it from a pipe 64 KiB at a time, waiting for the GIL
     after each read; while this process runs Python meanwhile, a result of a few megabytes took
     a fifth of a second to read, and its worker stood still for it (100,000 partnerships: the idle
-    time of the two cores while the tables and index pages were written fell from 10% to 3%)."""
+    time of the two cores while the tables and index pages were written fell from 10% to 3%, one build
+    each)."""
     previous = sys.getswitchinterval()
     sys.setswitchinterval(seconds)
     try:

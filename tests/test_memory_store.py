@@ -8,7 +8,7 @@ import random
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from twinning.memory_store import LeanMemory, rename_nodes, subject_nodes, values_by_predicate
+from twinning.memory_store import LeanMemory, rename_nodes, subject_nodes, value_of, values_by_predicate
 
 # not rdflib's XSD namespace at module level: pytest asks each module-level name for mock attributes,
 # which a closed namespace answers with a warning
@@ -62,6 +62,11 @@ def test_every_pattern_gets_the_same_triples_in_the_same_order_after_additions_a
         graph.addN((s, p, o, graph) for s, p, o in false_values)
     subjects = [s for s in terms[0] if s is not None] + [s for s, _, _ in false_values]  # `absent` has no triples
     assert [values_by_predicate(lean, s) for s in subjects] == [values_by_predicate(simple, s) for s in subjects]
+    pairs = [(s, p) for s in subjects for p in terms[1] if p is not None]  # p3's entries were all emptied
+    expected_values = [simple.value(s, p, default="none") for s, p in pairs]
+    assert [value_of(lean, s, p, "none") for s, p in pairs] == expected_values
+    assert [value_of(simple, s, p, "none") for s, p in pairs] == expected_values
+    assert {value for value in expected_values if value != "none"} >= {Literal(""), Literal("0", datatype=XSD_INTEGER)}
 
 
 def test_renaming_nodes_in_place_gives_what_removing_and_adding_them_back_gives():

@@ -167,20 +167,18 @@ def commune_files(graph: Graph, sources: Sources, tw) -> Callable[[object], str 
 
 
 def commune_subsets(graph: Graph, commune_of: Callable, written: dict[str, tuple[Path, int]],
-                    label: Callable) -> tuple[dict[str, Path], list[catalog.Subset]]:
+                    label: Callable) -> list[catalog.Subset]:
     """The commune files as VoID subsets, titled by their publishers' labels."""
     quoted_pages: dict[str, set] = {}  # subset -> (page, its commune)
     for page, commune in graph.subject_objects(DCTERMS.publisher):
         quoted_pages.setdefault(commune_of(page), set()).add((page, commune))
-    published, subsets = {}, []
+    subsets = []
     for stem, (path, triples) in written.items():
-        relative = f"downloads/{path.name}"
-        published[relative] = path
         pages = sorted(quoted_pages.get(stem, ()))
         communes = sorted({label(commune) for _, commune in pages})
-        subsets.append(catalog.Subset(stem, f"Partnerships published by {', '.join(communes) or stem}", relative,
-                                      triples, tuple(str(page) for page, _ in pages)))
-    return published, subsets
+        subsets.append(catalog.Subset(stem, f"Partnerships published by {', '.join(communes) or stem}",
+                                      f"downloads/{path.name}", triples, tuple(str(page) for page, _ in pages)))
+    return subsets
 
 
 @dataclass
@@ -209,14 +207,15 @@ def resource_documents(site: Site, formats: dict[str, dumps.Framing], commune_of
     def write_chunk(chunk: list[str]) -> tuple[PagesWritten, dumps.DumpPart]:
         written, part = PagesWritten(), dumps.DumpPart()
         for path in chunk:
-            subjects = site.documents[path]
-            ordered = dumps.sorted_triples(t for subject in subjects for t in site.graph.triples((subject, None, None)))
-            texts, used = part.add(ordered, formats, commune_of(subjects[0]))
+            on_page = site.described(path)
+            ordered = dumps.sorted_triples((subject, predicate, value) for subject, said in on_page.items()
+                                           for predicate, values in said.items() for value in values)
+            texts, used = part.add(ordered, formats, commune_of(site.documents[path][0]))
             documents = {extension: formats[extension].whole(text, used) for extension, text in texts.items()}
             written.digests[path] = digest = hashlib.sha256(documents["nt"]).hexdigest()
             if reuse.digests.get(path) == digest and reuse.link(path, folder):
                 continue
-            documents["html"] = site.resource_page(path).encode("utf-8")
+            documents["html"] = site.resource_page(path, on_page).encode("utf-8")
             written.rendered.add(path)
             stem = f"{folder}/{path}"  # the folders exist already: no Path objects, no mkdir per file
             for extension, content in documents.items():
@@ -245,14 +244,16 @@ def render_pages_showing(site: Site, pages: PagesWritten, reuse: PageReuse, unpa
     what pointed to it is found from the previous publication's documents. Every page is rendered
     again if the triples of subjects without a page changed: finding the pages that show those would
     cost a walk of the whole graph."""
-    changed = {path for path in pages.digests.keys() | reuse.digests.keys()
-               if pages.digests.get(path) != reuse.digests.get(path)}
-    before = reuse.objects_before(changed)
-    if unpaged != reuse.unpaged or before is None:
-        shown = set(pages.digests)
-    else:
-        shown = site.pages_showing(changed) | {site.document_path(iri) for iri in before}
-    again = sorted((shown & pages.digests.keys()) - pages.rendered)
+    again = []
+    if len(pages.rendered) < len(pages.digests):  # else every page is new (at 100,000 partnerships, 0.5 s)
+        changed = {path for path in pages.digests.keys() | reuse.digests.keys()
+                   if pages.digests.get(path) != reuse.digests.get(path)}
+        before = reuse.objects_before(changed)
+        if unpaged != reuse.unpaged or before is None:
+            shown = set(pages.digests)
+        else:
+            shown = site.pages_showing(changed) | {site.document_path(iri) for iri in before}
+        again = sorted((shown & pages.digests.keys()) - pages.rendered)
 
     def render_chunk(chunk: list[str]) -> int:
         for path in chunk:
@@ -466,10 +467,9 @@ def write_publication(sources: Sources, publication: Publication, warnings: list
             write_site(publication, sources, settings, comparison, folder)
         with progress.stage("pages", f"{len(site.documents)} resources"):
             written = all_pages_written(dump)
-            dump_files, counts, written_subsets = dump.close()
+            dump_files, counts, written_subsets = dump.close()  # the subsets' files among the dump's
             published.update((f"downloads/{path.name}", path) for path in dump_files)
-            subset_files, subsets = commune_subsets(graph, commune_of, written_subsets, site.label)
-            published.update(subset_files)
+            subsets = commune_subsets(graph, commune_of, written_subsets, site.label)
     with progress.stage("pages", "those that show a changed page"):
         render_pages_showing(site, written, reuse, unpaged, folder, progress)
     with progress.stage("catalogue"):

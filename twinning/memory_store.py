@@ -132,6 +132,18 @@ def values_by_predicate(graph: Graph, node) -> dict:
     return found
 
 
+def value_of(graph: Graph, node, predicate, default=None):
+    """Graph.value(node, predicate): a value, the first in the graph's order. The lean store reads its
+    index entry, without rdflib's three layers of generators (the index pages and tables ask this
+    about every partnership, activity and citation: at 20,000 partnerships, 0.9 million walks)."""
+    if not isinstance(graph.store, LeanMemory):
+        return graph.value(node, predicate, default=default)
+    held = graph.store.spo.get(node, {}).get(predicate)
+    if type(held) is dict:
+        return next(iter(held), default)
+    return default if held is None else held
+
+
 def first_value(said: dict, predicate):
     """What Graph.value gives, from a node's values by predicate: the first in the graph's order, or None."""
     values = said.get(predicate)

@@ -6,18 +6,20 @@ import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from .memory_store import first_value, object_nodes, subject_nodes, values_by_predicate
+from .memory_store import first_value, object_nodes, subject_nodes, value_of, values_by_predicate
 from .wikidata_reference import qid_of
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 WDT = "http://www.wikidata.org/entity/"
 INCOMING_SHOWN = 1_000  # links to a resource listed on its page, at most
+LINKS_REMEMBERED = 1 << 16  # rendered links a process keeps, the most recently used
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, Namespace("http://xmlns.com/foaf/0.1/").name)  # in order of preference
 
 
@@ -42,9 +44,13 @@ def folder_path(target_folder: str, from_folder: str) -> str:
 
 def environment() -> Environment:
     """Templates are read once: they are the package's own and do not change while it runs, and
-    Jinja's check for changes costs four file-system calls per page."""
-    return Environment(loader=PackageLoader("twinning", "templates"), autoescape=select_autoescape(["html"]),
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
+    Jinja's check for changes costs four file-system calls per page. The navigation is the same on
+    every page at one depth: rendered once per depth, not once per page (its ten links were a tenth
+    of a resource page's rendering)."""
+    env = Environment(loader=PackageLoader("twinning", "templates"), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
+    env.globals["navigation"] = lru_cache(maxsize=None)(env.get_template("fragments.html").module.navigation)
+    return env
 
 
 def labels_by_node(graph: Graph) -> dict:
@@ -66,15 +72,19 @@ class Site:
     base_iri: str
     tw: Namespace
     env: Environment = field(default_factory=environment)
+    fragments: object = field(init=False, repr=False)  # fragments.html's macros
     labels: dict = field(default_factory=dict, init=False, repr=False)  # (node, language) -> label
     prefixed_names: dict = field(default_factory=dict, init=False, repr=False)  # IRI -> its prefixed name
     link_targets: dict = field(default_factory=dict, init=False, repr=False)  # IRI -> (page file, fragment)
     label_values: dict = field(init=False, repr=False)  # node -> its labels from the first property it has
     documents: dict[str, list] = field(init=False, repr=False)  # page path -> the subjects described on it
+    link: Callable[..., str] = field(init=False, repr=False)  # see rendered_link
 
     def __post_init__(self):
+        self.fragments = self.env.get_template("fragments.html").module
         self.label_values = labels_by_node(self.graph)
         self.documents = self.subjects_by_page()
+        self.link = lru_cache(maxsize=LINKS_REMEMBERED)(self.rendered_link)
 
     def document_path(self, iri) -> str | None:
         """`…/partner/la-lisa#wikidata` lives on the page `partner/la-lisa`; the base itself is `index`."""
@@ -120,34 +130,41 @@ class Site:
             self.prefixed_names[iri] = self.graph.namespace_manager.normalizeUri(iri)
         return self.prefixed_names[iri]
 
-    def value_view(self, value, from_path: str) -> dict:
-        """Literals and links have the same keys: the page template reads views by item, as Jinja's
-        `value.href` first asks for an attribute, which fails on a dict (a third of the rendering)."""
+    def rendered_link(self, node, folder: str, titled: bool = False) -> str:
+        """A link to the node from the pages of a folder, as fragments.html renders it; titled with the
+        node's IRI for a property. Pages link to the same properties, kinds, communes and partners
+        over and over (at 20,000 partnerships, a page's rows all link to 121 properties from their
+        folders, and 72% of its links to other nodes are repeats), so Site.link remembers them."""
+        href, label = self.href(node, folder + "/"), self.label(node)
+        return self.fragments.property_link(href, str(node), label) if titled else self.fragments.link(href, label)
+
+    def value_view(self, value, folder: str) -> dict:
+        """The page template reads views by item, as Jinja's `value.href` first asks for an attribute,
+        which fails on a dict (a third of the rendering)."""
         if isinstance(value, Literal):
-            return {"text": str(value), "lang": value.language, "href": None,
+            return {"link": None, "text": str(value), "lang": value.language,
                     "datatype": self.prefixed_name(value.datatype) if value.datatype else None}
-        return {"text": self.label(value), "lang": None, "href": self.href(value, from_path), "datatype": None}
+        return {"link": self.link(value, folder)}
 
     def outgoing(self, node) -> dict:
         """One walk of the node's triples serves its rows, citations and types (a page made some forty
         walks through rdflib's layers of generators, a quarter of its view)."""
         return values_by_predicate(self.graph, node)
 
-    def description(self, values_of: dict, from_path: str) -> list[dict]:
-        return [{"property": self.label(predicate), "property_iri": str(predicate),
-                 "property_href": self.href(predicate, from_path),
-                 "values": [self.value_view(v, from_path) for v in (
+    def description(self, values_of: dict, folder: str) -> list[dict]:
+        return [{"property": self.link(predicate, folder, True),
+                 "values": [self.value_view(v, folder) for v in (
                      sorted(values, key=lambda v: (str(v), v.n3())) if len(values) > 1 else values)]}
                 for predicate, values in sorted(values_of.items(), key=lambda item: str(item[0]))]
 
-    def citations(self, values_of: dict, on_page: dict, from_path: str) -> list[dict]:
+    def citations(self, values_of: dict, on_page: dict, folder: str) -> list[dict]:
         """A citation is mostly a fragment of the same page, whose values are known already."""
         found = []
         for citation in sorted(values_of.get(self.tw.citation, ()), key=str):
             said = on_page.get(citation) or self.outgoing(citation)
             source = said.get(PROV.wasQuotedFrom, [None])[0]
             found.append({"quote": str(said.get(OA.exact, [None])[0]), "source": self.label(source),
-                          "href": self.href(source, from_path)})
+                          "href": self.href(source, folder + "/")})
         return found
 
     def schema_org(self, node, values_of: dict) -> dict:
@@ -160,19 +177,23 @@ class Site:
             data["sameAs"] = same
         return data
 
-    def main_subject(self, path: str, subjects: list) -> URIRef:
+    def main_subject(self, path: str, subjects) -> URIRef:
         main = URIRef(self.base_iri + ("" if path == "index" else path))
         return main if main in subjects else min(subjects, key=str)
 
-    def resource_view(self, path: str, subjects: list) -> dict:
+    def described(self, path: str) -> dict:
+        """Each subject of the page with its values by predicate: what its view shows, and its documents'
+        triples (one walk of the graph for both)."""
+        return {s: self.outgoing(s) for s in self.documents[path]}
+
+    def resource_view(self, path: str, on_page: dict) -> dict:
         """Everything a resource page shows, its neighbours' labels and links included: with the template,
         this decides the page. What it reads is what pages_showing follows."""
-        main = self.main_subject(path, subjects)
-        on_page = {s: self.outgoing(s) for s in subjects}
+        main, folder = self.main_subject(path, on_page), path.rpartition("/")[0]
         sections = [{"iri": str(s), "anchor": str(s).split("#", 1)[1] if "#" in str(s) else None,
-                     "label": self.label(s), "rows": self.description(on_page[s], path + ".html"),
-                     "citations": self.citations(on_page[s], on_page, path + ".html")}
-                    for s in sorted(subjects, key=lambda s: ("#" in str(s), str(s)))]
+                     "label": self.label(s), "rows": self.description(on_page[s], folder),
+                     "citations": self.citations(on_page[s], on_page, folder)}
+                    for s in sorted(on_page, key=lambda s: ("#" in str(s), str(s)))]
         incoming, incoming_total = self.incoming(main, path)
         return {"title": self.label(main), "title_en": self.label(main, "en"), "iri": str(main),
                 "sections": sections, "incoming": incoming, "incoming_total": incoming_total,
@@ -206,8 +227,9 @@ class Site:
                     shown.update(self.document_path(citing) for citing in self.graph.subjects(self.tw.citation, subject))
         return shown & self.documents.keys()
 
-    def resource_page(self, path: str) -> str:
-        return self.render("resource.html", path, **self.resource_view(path, self.documents[path]))
+    def resource_page(self, path: str, on_page: dict | None = None) -> str:
+        """The page, from what `described` gives, made here if not given."""
+        return self.render("resource.html", path, **self.resource_view(path, on_page or self.described(path)))
 
     def render(self, template: str, path: str, **context) -> str:
         root = "/".join([".."] * path.count("/")) or "."
@@ -239,7 +261,7 @@ class Site:
                                      "partners": [{"label": self.label(o), "href": self.href(o, "index.html")} for o in sorted(others, key=self.label)]})
             if partnerships:
                 result.append({"label": self.label(commune), "href": self.href(commune, "index.html"),
-                               "insee": str(self.graph.value(commune, tw.inseeCode)), "partnerships": partnerships})
+                               "insee": str(value_of(self.graph, commune, tw.inseeCode)), "partnerships": partnerships})
         return result
 
     def partners_by_country(self) -> list[tuple[str, list[dict]]]:
@@ -247,10 +269,10 @@ class Site:
         groups = defaultdict(list)
         communes = set(self.graph.subjects(RDF.type, tw.Commune))
         for partner in set(self.graph.objects(None, tw.partner)) - communes:
-            groups[str(self.graph.value(partner, tw.countryCode))].append(
+            groups[str(value_of(self.graph, partner, tw.countryCode))].append(
                 {"label": self.label(partner), "href": self.href(partner, "partners.html"),
-                 "type": self.label(self.graph.value(partner, RDF.type)),
-                 "qid": str(self.graph.value(partner, tw.wikidataItem) or "").removeprefix(WDT)})
+                 "type": self.label(value_of(self.graph, partner, RDF.type)),
+                 "qid": str(value_of(self.graph, partner, tw.wikidataItem) or "").removeprefix(WDT)})
         return [(country, sorted(items, key=lambda i: (i["label"], i["href"]))) for country, items in sorted(groups.items())]
 
     def timeline(self) -> list[dict]:
@@ -258,10 +280,10 @@ class Site:
         events = []
         for cls, prop in ((tw.Partnership, tw.startDate), (tw.Formalisation, tw.date), (tw.Activity, tw.startDate)):
             for node in self.graph.subjects(RDF.type, cls):
-                date = self.graph.value(node, prop) or self.graph.value(node, tw.startDecade)
+                date = value_of(self.graph, node, prop) or value_of(self.graph, node, tw.startDecade)
                 if date is not None:
                     events.append({"date": str(date), "label": self.label(node), "href": self.href(node, "timeline.html"),
-                                   "type": self.label(cls), "end": str(self.graph.value(node, tw.endDate) or "")})
+                                   "type": self.label(cls), "end": str(value_of(self.graph, node, tw.endDate) or "")})
         return sorted(events, key=lambda e: (e["date"], e["label"]))
 
     def map_points(self) -> list[dict]:
@@ -269,9 +291,9 @@ class Site:
         tw = self.tw
         points = []
         for partner in set(self.graph.objects(None, tw.partner)) | set(self.graph.subjects(RDF.type, tw.Commune)):
-            item = self.graph.value(partner, tw.wikidataItem)
+            item = value_of(self.graph, partner, tw.wikidataItem)
             for record in self.graph.subjects(tw.item, item) if item is not None else []:
-                wkt = self.graph.value(record, tw.recordedCoordinates)
+                wkt = value_of(self.graph, record, tw.recordedCoordinates)
                 if wkt is not None:
                     lon, lat = (float(x) for x in str(wkt).removeprefix("Point(").rstrip(")").split())
                     points.append({"label": self.label(partner), "href": self.href(partner, "map.html"),

@@ -11,7 +11,7 @@ from typing import Callable
 from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.namespace import DCTERMS, SKOS
 
-from .memory_store import first_value, values_by_predicate
+from .memory_store import first_value, value_of, values_by_predicate
 
 WD_PREFIX = "http://www.wikidata.org/entity/"
 QUOTED_FROM = Namespace("http://www.w3.org/ns/prov#").wasQuotedFrom
@@ -89,11 +89,11 @@ def least(values) -> str:
 
 def source_and_commune(graph: Graph, said: dict, tw: Namespace):
     """The quoted page and the commune publishing it; for a fact taken from Wikidata, the snapshot and none."""
-    quoted = [graph.value(c, QUOTED_FROM) for c in said.get(tw.citation, ())]
+    quoted = [value_of(graph, c, QUOTED_FROM) for c in said.get(tw.citation, ())]
     if quoted:
         source = min(quoted, key=str)
-        return source, graph.value(source, DCTERMS.publisher)
-    return min((graph.value(r, tw.snapshot) for r in said.get(tw.recordedIn, ())), key=str), None
+        return source, value_of(graph, source, DCTERMS.publisher)
+    return min((value_of(graph, r, tw.snapshot) for r in said.get(tw.recordedIn, ())), key=str), None
 
 
 def partnership_rows(graph: Graph, tw: Namespace) -> list[list[str]]:

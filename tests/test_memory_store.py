@@ -8,7 +8,7 @@ import random
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from twinning.memory_store import LeanMemory, rename_nodes, subject_nodes, value_of, values_by_predicate
+from twinning.memory_store import LeanMemory, links_to, rename_nodes, subject_nodes, value_of, values_by_predicate
 
 # not rdflib's XSD namespace at module level: pytest asks each module-level name for mock attributes,
 # which a closed namespace answers with a warning
@@ -67,6 +67,10 @@ def test_every_pattern_gets_the_same_triples_in_the_same_order_after_additions_a
     assert [value_of(lean, s, p, "none") for s, p in pairs] == expected_values
     assert [value_of(simple, s, p, "none") for s, p in pairs] == expected_values
     assert {value for value in expected_values if value != "none"} >= {Literal(""), Literal("0", datatype=XSD_INTEGER)}
+    objects = [o for o in terms[2] if o is not None]
+    assert [links_to(lean, o) for o in objects] == [list(simple.subject_predicates(o)) for o in objects]
+    assert [links_to(simple, o) for o in objects] == [list(simple.subject_predicates(o)) for o in objects]
+    assert sum(len(links_to(lean, o)) > 1 for o in objects) > 5  # objects that several triples point at
 
 
 def test_renaming_nodes_in_place_gives_what_removing_and_adding_them_back_gives():

@@ -7,7 +7,7 @@ import hashlib
 from rdflib import RDF, BNode, Graph, Namespace, URIRef
 
 from .load import Sources
-from .memory_store import graph_nodes, rename_nodes, values_by_predicate
+from .memory_store import graph_nodes, links_to, rename_nodes, values_by_predicate
 from .wikidata_analysis import Analysis
 
 
@@ -33,7 +33,7 @@ def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> None:
 
     def name(node: BNode) -> URIRef:
         if node not in names:
-            links = list(graph.subject_predicates(node))  # mostly one: no need to order them as text
+            links = links_to(graph, node)  # mostly one: no need to order them as text
             owner, predicate = links[0] if len(links) == 1 else min(links, key=str)
             owner_iri = name(owner) if type(owner) is BNode else owner
             lines = [f"{p} {o.n3()}" for p, values in values_by_predicate(graph, node).items() for o in values]

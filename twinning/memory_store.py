@@ -132,6 +132,16 @@ def values_by_predicate(graph: Graph, node) -> dict:
     return found
 
 
+def links_to(graph: Graph, node) -> list[tuple]:
+    """Graph.subject_predicates(node) as a list: the subject and predicate of each triple whose object is
+    the node, in the graph's order. The lean store reads its index entry (asked for every page and,
+    while blank nodes are named, for each of them)."""
+    if not isinstance(graph.store, LeanMemory):
+        return list(graph.subject_predicates(node))
+    return [(subject, predicate) for subject, held in graph.store.osp.get(node, {}).items()
+            for predicate in values(held)]
+
+
 def value_of(graph: Graph, node, predicate, default=None):
     """Graph.value(node, predicate): a value, the first in the graph's order. The lean store reads its
     index entry, without rdflib's three layers of generators (the index pages and tables ask this

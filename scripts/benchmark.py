@@ -35,7 +35,7 @@ STAGES = ["load", "check", "validate", "enrich", "dumps", "csv", "site", "pages"
 
 
 def optimised_build(project: Path, output: Path, reuse: bool) -> dict:
-    from twinning.build import build
+    from twinning.publish.build import build
     from twinning.config import load_settings
     from twinning.progress import Progress
 
@@ -52,12 +52,12 @@ def baseline_build(project: Path, output: Path) -> dict:
     from rdflib import Graph
 
     from twinning import check, tables
-    from twinning.build import write
+    from twinning.publish.build import write
     from twinning.config import load_settings
-    from twinning.enrich import publication_graph
-    from twinning.load import Sources, turtle_files
-    from twinning.site import Site
-    from twinning.validate import check_shapes
+    from twinning.enrich.derive import publication_graph
+    from twinning.load.sources import Sources, turtle_files
+    from twinning.publish.site import Site
+    from twinning.check.shacl import check_shapes
 
     settings = load_settings(project).with_overrides(output=str(output))
     seconds: dict[str, float] = {}

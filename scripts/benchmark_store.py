@@ -23,8 +23,8 @@ from rdflib import Graph
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from twinning.config import load_settings  # noqa: E402
-from twinning.load import RdflibTerms, data_files  # noqa: E402
-from twinning.memory_store import LeanMemory  # noqa: E402
+from twinning.load.sources import RdflibTerms, data_files  # noqa: E402
+from twinning.store import LeanMemory  # noqa: E402
 
 STORES = {"SimpleMemory": lambda: Graph(store="SimpleMemory"), "lean": lambda: Graph(store=LeanMemory())}
 

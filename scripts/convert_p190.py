@@ -18,8 +18,8 @@ from pathlib import Path
 from rdflib import Namespace
 
 from corpus_project import ROOT, TURTLE_PREFIXES, literal, new_project, write_text
-from twinning.turtle import PLACEHOLDER_BASE, relative_turtle
-from twinning.wikidata_reference import L3VIATHAN_2016, read_l3viathan, reference_graph
+from twinning.files import PLACEHOLDER_BASE, relative_turtle
+from twinning.wikidata.reference import L3VIATHAN_2016, read_l3viathan, reference_graph
 
 PAIRS_PER_FILE = 500
 PLACES_PER_FILE = 1000

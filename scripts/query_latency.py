@@ -11,9 +11,9 @@ import argparse
 import statistics
 import time
 
-from twinning import sparql
+from twinning.serve import query as sparql
 from twinning.config import load_settings
-from twinning.server import read_only_endpoint
+from twinning.serve.server import read_only_endpoint
 
 
 def median_ms(run, repeat: int) -> float:

@@ -6,9 +6,9 @@ import pytest
 
 from twinning.cli import main
 from twinning.config import load_settings
-from twinning.enrich import publication_graph
+from twinning.enrich.derive import publication_graph
 from twinning.load import load
-from twinning.pipeline import verified_sources
+from twinning.check.verify import verified_sources
 from twinning.problems import StageFailed
 
 from conftest import edit

@@ -15,9 +15,10 @@ from rdflib.namespace import DCTERMS, VOID
 
 
 from conftest import ROOT, build, edit
-from twinning import build as build_stage
-from twinning import dumps, parallel
-from twinning import site as site_module
+from twinning.publish import build as build_stage
+from twinning import parallel
+from twinning.publish import dumps
+from twinning.publish import site as site_module
 from twinning.config import load_settings
 from twinning.load import load
 from twinning.progress import Progress
@@ -84,7 +85,7 @@ def test_streamed_dumps_equal_the_whole_text_writers_and_their_gzip(built, tmp_p
 
 
 def test_catalogue_passes_dcat_ap_3(built):
-    from twinning.build import dcat_ap_report
+    from twinning.publish.build import dcat_ap_report
     violations, warnings = dcat_ap_report(Graph().parse(built / "catalog.ttl"), ROOT / "shapes")
     assert violations == []
     assert [" ".join(w.split(" ")[:2]).rstrip(":") for w in warnings] == KNOWN_DCAT_WARNINGS

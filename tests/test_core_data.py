@@ -6,8 +6,8 @@ from collections import Counter
 
 from rdflib import RDF, Namespace
 
-from twinning.check import check_quotes, squeeze
-from twinning.pipeline import verified_sources
+from twinning.check.checks import check_quotes, squeeze
+from twinning.check.verify import verified_sources
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")

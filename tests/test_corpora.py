@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph, Namespace
 
 from conftest import ROOT, edit
-from twinning import validate as validate_stage
+from twinning.check import shacl as validate_stage
 from twinning.config import load_settings
 from twinning.load import load
 

@@ -12,12 +12,12 @@ import pytest
 from rdflib import RDFS, Graph, Literal, Namespace, URIRef
 
 from conftest import ROOT, edit
-from twinning import build as build_stage
-from twinning import validate as validate_stage
+from twinning.publish import build as build_stage
+from twinning.check import shacl as validate_stage
 from twinning.config import load_settings
 from twinning.problems import StageFailed
 from twinning.progress import Progress
-from twinning.site import PROV, Site
+from twinning.publish.site import PROV, Site
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from generate_corpus import generate  # noqa: E402

@@ -8,7 +8,7 @@ import random
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from twinning.memory_store import LeanMemory, links_to, rename_nodes, subject_nodes, value_of, values_by_predicate
+from twinning.store import LeanMemory, links_to, rename_nodes, subject_nodes, value_of, values_by_predicate
 
 # not rdflib's XSD namespace at module level: pytest asks each module-level name for mock attributes,
 # which a closed namespace answers with a warning

@@ -16,9 +16,10 @@ import pytest
 from SPARQLWrapper import POST, SPARQLWrapper
 
 from conftest import ROOT
-from twinning import graph_store, sparql
+from twinning.serve import push as graph_store
+from twinning.serve import query as sparql
 from twinning.config import load_settings
-from twinning.server import free_port, oxigraph_command
+from twinning.serve.server import free_port, oxigraph_command
 
 EXAMPLES = [e for e in sparql.example_queries(ROOT / "queries") if not e.federated]
 BASE = load_settings(ROOT).base_iri

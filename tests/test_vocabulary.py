@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from twinning.validate import check_shapes
+from twinning.check.shacl import check_shapes
 
 VANN = Namespace("http://purl.org/vocab/vann/")
 

@@ -15,8 +15,8 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from conftest import ROOT, edit
 from twinning.config import load_settings
 from twinning.load import load
-from twinning.server import free_port, read_only_endpoint
-from twinning.wikidata_analysis import Analysis
+from twinning.serve.server import free_port, read_only_endpoint
+from twinning.wikidata.analysis import Analysis
 
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")

@@ -25,8 +25,8 @@ def code_digest() -> str:
     changes what a result would be."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
-    for path in sorted([*package.glob("*.py"), *(package / "templates").glob("*")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted([*package.rglob("*.py"), *(package / "publish" / "templates").glob("*")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for engine in ENGINES:
         digest.update(f"{engine}={metadata.version(engine)}\0".encode())
     return digest.hexdigest()

@@ -11,16 +11,21 @@ from pathlib import Path
 
 from rdflib import Namespace, RDF
 
-from . import graph_store, server, sparql, tables, wikidata_reference, wikidata_sync
+from .serve import push as graph_store
+from .serve import server
+from .serve import query as sparql
+from .publish import tables
+from .wikidata import reference as wikidata_reference
+from .wikidata import sync as wikidata_sync
 from .config import Settings, load_settings
-from .load import load
-from .build import build
-from .pipeline import verified_sources
+from .load.sources import load
+from .publish.build import build
+from .check.verify import verified_sources
 from .problems import StageFailed, format_report
 from .progress import Progress
-from .turtle import PLACEHOLDER_BASE, relative_turtle, write_atomically
-from .wikidata_analysis import STATES, Analysis
-from .wikidata_reference import qid_of
+from .files import PLACEHOLDER_BASE, relative_turtle, write_atomically
+from .wikidata.analysis import STATES, Analysis
+from .wikidata.reference import qid_of
 
 REFERENCE_FILE = Path("reference") / "wikidata-p190.ttl"
 

@@ -17,12 +17,12 @@ from rdflib.collection import Collection
 from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.store import Store
 
-from .cache import ResultCache, code_digest, digest_of
-from .load import Sources, describe
-from .memory_store import LeanMemory
-from .parallel import collection_paused, started
-from .problems import Problem
-from .progress import Progress
+from ..cache import ResultCache, code_digest, digest_of
+from ..load.sources import Sources, describe
+from ..store import LeanMemory
+from ..parallel import collection_paused, started
+from ..problems import Problem
+from ..progress import Progress
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SUBJECTS_PER_SHARD = 5_000

@@ -15,11 +15,11 @@ import pyoxigraph as oxigraph
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .cache import digest_of
-from .config import Settings
-from .memory_store import LeanMemory
-from .parallel import started
-from .problems import Problem, StageFailed
+from ..cache import digest_of
+from ..config import Settings
+from ..store import LeanMemory
+from ..parallel import started
+from ..problems import Problem, StageFailed
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 BYTES_PER_CHUNK = 1 << 20  # data a worker reads and hands over at once: a few files, or one large one

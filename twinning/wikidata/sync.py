@@ -9,8 +9,8 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
 from rdflib.namespace import DCTERMS
 
-from . import sparql
-from .wikidata_reference import CC0, GEO, WD, qid_of
+from ..serve import query as sparql
+from ..wikidata.reference import CC0, GEO, WD, qid_of
 
 FACTS_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX wd: <http://www.wikidata.org/entity/>

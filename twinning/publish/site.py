@@ -12,8 +12,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from .memory_store import first_value, links_to, object_nodes, subject_nodes, value_of, values_by_predicate
-from .wikidata_reference import qid_of
+from ..store import first_value, links_to, object_nodes, subject_nodes, value_of, values_by_predicate
+from ..wikidata.reference import qid_of
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -48,7 +48,7 @@ def environment() -> Environment:
     Jinja's check for changes costs four file-system calls per page. The navigation is the same on
     every page at one depth: rendered once per depth, not once per page (its ten links were a tenth
     of a resource page's rendering)."""
-    env = Environment(loader=PackageLoader("twinning", "templates"), autoescape=select_autoescape(["html"]),
+    env = Environment(loader=PackageLoader("twinning.publish", "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
     env.globals["navigation"] = lru_cache(maxsize=None)(env.get_template("fragments.html").module.navigation)
     return env

@@ -17,8 +17,8 @@ from functools import cached_property
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from .memory_store import LeanMemory
-from .wikidata_reference import qid_of
+from ..store import LeanMemory
+from ..wikidata.reference import qid_of
 
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 STATES = ("confirmed", "unconfirmed", "suspicious")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from contextlib import ExitStack, contextmanager
 from typing import Callable, Iterator, TypeVar
 
-from .cache import ResultCache
-from .check import check
-from .config import Settings
-from .load import Sources, load
-from .parallel import collection_paused, long_lived
-from .progress import Progress
-from .problems import Problem, StageFailed, errors
-from .validate import validation
+from ..cache import ResultCache
+from .checks import check
+from ..config import Settings
+from ..load.sources import Sources, load
+from ..parallel import collection_paused, long_lived
+from ..progress import Progress
+from ..problems import Problem, StageFailed, errors
+from .shacl import validation
 
 T = TypeVar("T")
 

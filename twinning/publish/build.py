@@ -17,19 +17,20 @@ import pyshacl
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from . import catalog, dumps, sparql, tables
-from .cache import ResultCache, code_digest, digest_of
-from .config import Settings
-from .enrich import publication_graph
-from .load import Sources
-from .memory_store import subject_nodes
-from .parallel import collection_paused, started
-from .pipeline import verified_sources
-from .progress import Progress
-from .problems import Problem, StageFailed
+from . import catalog, dumps, tables
+from ..cache import ResultCache, code_digest, digest_of
+from ..config import Settings
+from ..enrich.derive import publication_graph
+from ..load.sources import Sources
+from ..store import subject_nodes
+from ..parallel import collection_paused, started
+from ..serve import query as sparql
+from ..check.verify import verified_sources
+from ..progress import Progress
+from ..problems import Problem, StageFailed
 from .site import Site
-from .wikidata_analysis import Analysis
-from .validate import SH
+from ..wikidata.analysis import Analysis
+from ..check.shacl import SH
 
 PAGES_PER_CHUNK = 500
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file

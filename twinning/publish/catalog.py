@@ -8,7 +8,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
 
 from .dumps import Counts, PublishedFile
-from .memory_store import LeanMemory
+from ..store import LeanMemory
 
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")

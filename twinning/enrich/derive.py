@@ -6,9 +6,9 @@ import hashlib
 
 from rdflib import RDF, BNode, Graph, Namespace, URIRef
 
-from .load import Sources
-from .memory_store import graph_nodes, links_to, rename_nodes, values_by_predicate
-from .wikidata_analysis import Analysis
+from ..load.sources import Sources
+from ..store import graph_nodes, links_to, rename_nodes, values_by_predicate
+from ..wikidata.analysis import Analysis
 
 
 def twinned_with(graph: Graph, tw: Namespace) -> list[tuple]:

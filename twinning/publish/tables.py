@@ -11,7 +11,7 @@ from typing import Callable
 from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.namespace import DCTERMS, SKOS
 
-from .memory_store import first_value, value_of, values_by_predicate
+from ..store import first_value, value_of, values_by_predicate
 
 WD_PREFIX = "http://www.wikidata.org/entity/"
 QUOTED_FROM = Namespace("http://www.w3.org/ns/prov#").wasQuotedFrom

@@ -26,8 +26,8 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .site import environment
-from .sparql import Answer
+from ..publish.site import environment
+from .query import Answer
 
 RDF_SUFFIXES = {"text/turtle": ".ttl", "application/n-triples": ".nt", "application/ld+json": ".jsonld"}
 SPARQL_RESULT_TYPES = ("application/sparql-results", "application/json", "text/csv", "text/tab-separated-values")

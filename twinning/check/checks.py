@@ -9,9 +9,9 @@ from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef, XSD
 
-from .load import Sources, describe
-from .memory_store import distinct_terms
-from .problems import Problem
+from ..load.sources import Sources, describe
+from ..store import distinct_terms
+from ..problems import Problem
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")

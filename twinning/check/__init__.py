@@ -1,0 +1,1 @@
+"""Check stage: what SHACL cannot see (quotes, IRIs, references, lexical forms), then the SHACL shapes."""

@@ -1,0 +1,1 @@
+"""Enrich stage: what is derived from valid data, never written by hand."""

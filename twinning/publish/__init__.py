@@ -1,0 +1,1 @@
+"""Publish stage: dumps, catalogue, VoID, CSV and the HTML site, written aside and swapped into place."""

@@ -1,0 +1,1 @@
+"""Serving a built publication: SPARQL in-process or on a server, and pushing it to a Graph Store."""

@@ -15,11 +15,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rdflib import Namespace
-
 from corpus_project import ROOT, TURTLE_PREFIXES, literal, new_project, write_text
-from twinning.files import PLACEHOLDER_BASE, relative_turtle
-from twinning.wikidata.reference import L3VIATHAN_2016, read_l3viathan, reference_graph
+from twinning.wikidata.reference import (L3VIATHAN_2016, PLACEHOLDER_BASE, PLACEHOLDER_TW, read_l3viathan,
+                                         reference_graph, relative_turtle)
 
 PAIRS_PER_FILE = 500
 PLACES_PER_FILE = 1000
@@ -77,7 +75,7 @@ def convert(snapshots: Path, folder: Path, limit: int | None) -> dict:
         write_text(data / "p190" / f"partnerships-{start // PAIRS_PER_FILE:03d}.ttl", header + TURTLE_PREFIXES + "\n"
                    + "\n".join(partnership_turtle(pair, holders, labels)
                                for pair, holders in chosen[start:start + PAIRS_PER_FILE]))
-    reference = reference_graph(snapshots, set(places), [], PLACEHOLDER_BASE, Namespace(PLACEHOLDER_BASE + "ontology/"))
+    reference = reference_graph(snapshots, set(places), [], PLACEHOLDER_BASE, PLACEHOLDER_TW)
     write_text(data / "reference" / "wikidata-p190.ttl",
                relative_turtle(reference, "# Records of the P190 snapshots for every converted place (Wikidata, CC0).\n\n"))
     return {"pairs": len(pairs), "places": len(places)}

@@ -49,7 +49,7 @@ class Served:
         env = {**os.environ, "TMPDIR": str(tmp)}  # the server's Oxigraph store lands where the test can see it
         self.process = subprocess.Popen(
             [sys.executable, "-m", "twinning.cli", "--project", str(ROOT), "serve", "--port", "0",
-             "--timeout", str(timeout_s), "--output", str(output)],
+             "--timeout", str(timeout_s), "--publication", str(output)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
             # as from a terminal: a test run started in the background would pass on SIGINT ignored
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -152,7 +152,7 @@ def test_ctrl_c_stops_the_server_and_removes_its_store(built, tmp_path):
 
 
 def test_query_command_formats_and_messages(built):
-    common = ("query", "--output", str(built))
+    common = ("query", "--publication", str(built))
     as_csv = twinning(*common, "--format", "csv", "--file", str(EXAMPLES[0].path))
     assert as_csv.returncode == 0 and as_csv.stdout.splitlines()[1] == "Angers,49007,9"
     as_json = twinning(*common, "--format", "json", "ASK { ?s ?p ?o }")
@@ -167,7 +167,7 @@ def test_query_command_formats_and_messages(built):
     port = free_port("127.0.0.1")
     unreachable = twinning(*common, "--endpoint", f"http://127.0.0.1:{port}/query", "ASK {}")
     assert unreachable.returncode == 1 and "cannot reach the endpoint" in unreachable.stderr
-    missing = twinning("query", "--output", str(built.parent / "nowhere"), "ASK {}")
+    missing = twinning("query", "--publication", str(built.parent / "nowhere"), "ASK {}")
     assert missing.returncode == 1 and "run `twinning build` first" in missing.stderr
 
 
@@ -215,7 +215,7 @@ def test_push_replaces_the_named_graph(built, writable_store):
     dump_triples = sum(1 for line in (built / "downloads" / "twinning.nt").open() if line.strip())
 
     for _ in range(2):  # pushing twice gives the same graph, not twice the triples
-        result = twinning("push", "--output", str(built), "--graph-store", writable_store + "/store")
+        result = twinning("push", "--publication", str(built), "--graph-store", writable_store + "/store")
         assert result.returncode == 0, result.stderr
         assert graph_size(writable_store, graph) == dump_triples
     ask = sparql.ask_endpoint(writable_store + "/query", f"ASK {{ GRAPH <{graph}> {{ <urn:x:stale> ?p ?o }} }}", BASE)
@@ -225,7 +225,7 @@ def test_push_replaces_the_named_graph(built, writable_store):
 
 def test_push_to_an_unreachable_store_says_so(built):
     port = free_port("127.0.0.1")
-    result = twinning("push", "--output", str(built), "--graph-store", f"http://127.0.0.1:{port}/store")
+    result = twinning("push", "--publication", str(built), "--graph-store", f"http://127.0.0.1:{port}/store")
     assert result.returncode == 1 and "cannot reach the graph store" in result.stderr
 
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
+from .files import write_atomically
 from .problems import Problem
 
 ENGINES = ("rdflib", "pyshacl", "pyoxigraph", "jinja2")
@@ -56,12 +55,7 @@ class ResultCache:
         """Atomic, so that forked workers and an interrupted build never leave half a file."""
         if self.folder is None:
             return
-        folder = self.folder / kind
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(value, stream, ensure_ascii=False, sort_keys=True)
-        os.replace(temporary, folder / f"{key}.json")
+        write_atomically(self.folder / kind / f"{key}.json", json.dumps(value, ensure_ascii=False, sort_keys=True))
 
     def problems(self, kind: str, key: str, compute: Callable[[], list[Problem]]) -> tuple[list[Problem], bool]:
         """The problems found under this key before, or computed now and kept; and whether they were computed."""

@@ -1,4 +1,9 @@
-"""Command line: each command wires the stages together and reports; the work is in the modules."""
+"""The `twinning` command: it checks what it is asked before any work, runs the stages and reports.
+
+Every failure a user can cause (an option, a project, the data) ends as a message and a status:
+1 when the work failed, 2 when the command itself was wrong. Only a fault of the program shows a
+traceback.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +13,31 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from rdflib import Namespace, RDF
-
-from .serve import push as graph_store
-from .serve import server
-from .serve import query as sparql
-from .publish import tables
-from .wikidata import reference as wikidata_reference
-from .wikidata import sync as wikidata_sync
-from .config import Settings, load_settings
-from .load.sources import load
-from .publish.build import build
-from .check.verify import verified_sources
+from . import __version__
+from .check.verify import verify
+from .config import Settings, SettingsError, checked_base_iri, checked_date, load_settings
+from .files import write_atomically
+from .load import load
+from .parallel import workers_available
 from .problems import StageFailed, format_report
 from .progress import Progress
-from .files import PLACEHOLDER_BASE, relative_turtle, write_atomically
+from .publish import tables
+from .publish.build import build
+from .serve import push, query, server
+from .wikidata import reference, sync
 from .wikidata.analysis import STATES, Analysis
-from .wikidata.reference import qid_of
 
-REFERENCE_FILE = Path("reference") / "wikidata-p190.ttl"
+DESCRIPTION = """Publish the international partnerships of French communes as linked open data:
+validate the Turtle in data/ against its archived sources and the SHACL shapes, build dumps, a
+DCAT-AP catalogue and a static site into publish/, then query, serve or push what was built."""
+EXAMPLES = """examples:
+  twinning validate
+  twinning build --base-iri https://data.example.fr/twinning/ --release-date 2026-12-01
+  twinning query --file queries/01-partnerships-per-commune.rq --format csv
+  twinning serve --port 8000
+  twinning wikidata check"""
 
 
 def refuse(failure: StageFailed, closing: str) -> int:
@@ -37,32 +47,47 @@ def refuse(failure: StageFailed, closing: str) -> int:
     return 1
 
 
+def complain(command: str, message: str) -> int:
+    print(f"twinning {command}: {message}", file=sys.stderr)
+    return 1
+
+
 def reuse_report(progress: Progress) -> str:
     return "".join(f"\n  {stage}: {note}" for stage, note in progress.notes.items())
+
+
+def warn_if_placeholder(settings: Settings) -> None:
+    """Pages and dumps built on the shipped example.org base name IRIs that resolve nowhere."""
+    if settings.base_is_placeholder:
+        print(f"twinning: warning: the base IRI {settings.base_iri} is the shipped placeholder: set "
+              "[tool.twinning] base_iri in pyproject.toml, or give --base-iri, before publishing", file=sys.stderr)
 
 
 def cmd_validate(settings: Settings, args) -> int:
     started = time.perf_counter()
     progress = Progress()
     try:
-        with verified_sources(settings, progress) as (sources, problems, _):
-            summary = (f"{len(sources.data)} data triples, {len(sources.vocabulary)} vocabulary triples, "
-                       f"{len(sources.shapes)} shape triples")
+        verified = verify(settings, progress)
     except StageFailed as failure:
         return refuse(failure, f"validation failed ({time.perf_counter() - started:.2f} s)")
-    if problems:
-        print(format_report(problems))
-    print(f"valid: {summary} ({time.perf_counter() - started:.2f} s){reuse_report(progress)}")
+    sources = verified.sources
+    if verified.warnings:
+        print(format_report(verified.warnings))
+    print(f"valid: {len(sources.data)} data triples, {len(sources.vocabulary)} vocabulary triples, "
+          f"{len(sources.shapes)} shape triples ({time.perf_counter() - started:.2f} s){reuse_report(progress)}")
     return 0
 
 
 def cmd_build(settings: Settings, args) -> int:
     started = time.perf_counter()
+    warn_if_placeholder(settings)
     try:
         progress = Progress()
         result, warnings = build(settings, args.release_date or settings.release_date, progress)
     except StageFailed as failure:
         return refuse(failure, f"build failed: {settings.output_dir} left as it was")
+    except OSError as error:
+        return complain("build", f"cannot write the publication: {error}; {settings.output_dir} left as it was")
     if warnings:
         print(format_report(warnings))
     print(f"built {settings.output_dir}: {result.files} files, {result.pages} HTML pages, {result.triples} triples; "
@@ -77,16 +102,18 @@ def cmd_query(settings: Settings, args) -> int:
     if (args.query is None) == (args.file is None):
         print("twinning query: give the query either as an argument or with --file", file=sys.stderr)
         return 2
-    text = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
+    try:
+        text = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
+    except (OSError, UnicodeDecodeError) as error:
+        return complain("query", f"cannot read the query file {args.file}: {error}")
     try:
         if args.endpoint:
-            answer = sparql.ask_endpoint(args.endpoint, text, settings.base_iri, args.timeout)
+            answer = query.ask_endpoint(args.endpoint, text, settings.base_iri, args.timeout)
         else:
-            answer = sparql.EmbeddedStore(settings.dump_path, settings.base_iri).ask(text)
-    except sparql.QueryFailed as failure:
-        print(f"twinning query: {failure}", file=sys.stderr)
-        return 1
-    sys.stdout.write(sparql.render(answer, args.format))
+            answer = query.EmbeddedStore(settings.dump_path, settings.base_iri).ask(text)
+    except query.QueryFailed as failure:
+        return complain("query", str(failure))
+    sys.stdout.write(query.render(answer, args.format))
     if answer.is_empty():
         print("twinning query: no results", file=sys.stderr)
     return 0
@@ -97,18 +124,16 @@ def cmd_serve(settings: Settings, args) -> int:
         server.serve(settings.output_dir, settings.dump_path, args.host, args.port, args.timeout,
                      announce=lambda line: print(line, flush=True))
     except (RuntimeError, OSError) as error:
-        print(f"twinning serve: {error}", file=sys.stderr)
-        return 1
+        return complain("serve", str(error))
     return 0
 
 
 def cmd_push(settings: Settings, args) -> int:
     graph = args.graph or settings.base_iri + "dataset/twinning"
     try:
-        status = graph_store.push(settings.dump_path, args.graph_store, graph, args.timeout)
-    except graph_store.PushFailed as failure:
-        print(f"twinning push: {failure}", file=sys.stderr)
-        return 1
+        status = push.push(settings.dump_path, args.graph_store, graph, args.timeout)
+    except push.PushFailed as failure:
+        return complain("push", str(failure))
     print(f"pushed {settings.dump_path.name} into <{graph}> at {args.graph_store} (HTTP {status})")
     return 0
 
@@ -117,18 +142,17 @@ def with_analysis(run):
     """The Wikidata commands read valid data only: validate first, report a failure as every command does."""
     def command(settings: Settings, args) -> int:
         try:
-            with verified_sources(settings) as (sources, _, _):
-                analysis = Analysis(sources.data + sources.vocabulary, settings.tw)
+            sources = verify(settings).sources
         except StageFailed as failure:
             return refuse(failure, f"wikidata {args.wikidata_command} needs valid data")
-        return run(analysis, settings, args)
+        return run(Analysis(sources.data + sources.vocabulary, settings.tw), settings, args)
     return command
 
 
 @with_analysis
 def cmd_wikidata_check(analysis: Analysis, settings: Settings, args) -> int:
     for report in analysis.link_reports:
-        print(f"{report.state:12} {qid_of(report.item):10} {report.name}")
+        print(f"{report.state:12} {reference.qid_of(report.item):10} {report.name}")
         for line in report.evidence:
             print(f"{'':23} {line}")
     unlinked = analysis.unlinked_partners()
@@ -145,13 +169,13 @@ def cmd_wikidata_compare(analysis: Analysis, settings: Settings, args) -> int:
         sys.stdout.write(tables.comparison_csv(rows))
     else:
         columns = ["commune", "snapshot", "agreement", "partner", "page_item", "wikidata_item", "wikidata_label"]
-        sys.stdout.write(sparql.table(columns, [[row[c] for c in columns] for row in rows]))
+        sys.stdout.write(query.table(columns, [[row[c] for c in columns] for row in rows]))
     return 0
 
 
 @with_analysis
 def cmd_wikidata_quickstatements(analysis: Analysis, settings: Settings, args) -> int:
-    if settings.base_iri.startswith("https://example.org/"):
+    if settings.base_is_placeholder:
         print(f"twinning: the references point to {settings.base_iri}, a placeholder: set [tool.twinning] "
               f"base_iri to the published address before giving these lines to QuickStatements", file=sys.stderr)
     lines, skipped = analysis.quickstatements()
@@ -161,131 +185,195 @@ def cmd_wikidata_quickstatements(analysis: Analysis, settings: Settings, args) -
     return 0
 
 
-def write_reference(settings: Settings, graph, header: str, target: Path, items) -> None:
+def write_reference(settings: Settings, graph, header: str, target: Path, items) -> int:
     """Reference files keep IRIs relative to the base, and are swapped in whole or not at all."""
-    write_atomically(target, relative_turtle(graph, header))
-    records = len(set(graph.subjects(RDF.type, Namespace(PLACEHOLDER_BASE + "ontology/").WikidataRecord)))
-    print(f"wrote {target.relative_to(settings.root)}: {records} records for {len(items)} linked items")
+    write_atomically(target, reference.relative_turtle(graph, header))
+    print(f"wrote {target.relative_to(settings.root)}: {reference.record_count(graph)} records "
+          f"for {len(items)} linked items")
+    return 0
 
 
 def cmd_wikidata_sync(settings: Settings, args) -> int:
     try:
-        sources = load(settings)
+        graph, items = sync.synced_reference(load(settings).data, settings.tw, args.endpoint, args.date, args.timeout)
     except StageFailed as failure:
         return refuse(failure, "wikidata sync needs data/ to load")
-    tw = settings.tw
-    items = sorted(wikidata_reference.linked_items(sources.data, tw)
-                   | {qid_of(str(i)) for i in sources.data.objects(None, tw.otherLevelItem)})
-    try:
-        graph = wikidata_sync.snapshot_graph(args.endpoint, args.date, items,
-                                             wikidata_reference.commune_items(sources.data, tw), args.timeout,
-                                             PLACEHOLDER_BASE, Namespace(PLACEHOLDER_BASE + "ontology/"))
-    except sparql.QueryFailed as failure:
-        print(f"twinning wikidata sync: {failure}; data/ left unchanged", file=sys.stderr)
-        return 1
-    header = (f"# Wikidata snapshot fetched by `twinning wikidata sync` from {args.endpoint} on {args.date}.\n"
-              "# Wikidata content, CC0. Do not edit by hand. Relative IRIs resolve against the base IRI.\n\n")
-    write_reference(settings, graph, header, settings.data_dir / "reference" / f"wikidata-sync-{args.date}.ttl", items)
-    return 0
+    except query.QueryFailed as failure:
+        return complain("wikidata sync", f"{failure}; data/ left unchanged")
+    return write_reference(settings, graph, sync.HEADER.format(endpoint=args.endpoint, date=args.date),
+                           sync.snapshot_path(settings.data_dir, args.date), items)
 
 
 def cmd_import_reference(settings: Settings, args) -> int:
     folder = settings.root / args.snapshots  # relative to the project, like every other path
     if not folder.is_dir():
-        print(f"twinning: snapshot folder not found: {folder}", file=sys.stderr)
-        return 1
+        return complain("wikidata import-reference", f"snapshot folder not found: {folder}")
     try:
-        sources = load(settings)
+        graph, items = reference.imported_reference(load(settings).data, settings.tw, folder)
     except StageFailed as failure:
-        return refuse(failure, "import-reference needs data/ to load")
-    tw = settings.tw
-    items = wikidata_reference.linked_items(sources.data, tw)
-    graph = wikidata_reference.reference_graph(folder, items, wikidata_reference.commune_items(sources.data, tw),
-                                                PLACEHOLDER_BASE, Namespace(PLACEHOLDER_BASE + "ontology/"))
-    header = ("# Dated Wikidata reference: what the P190 snapshots said about the items this dataset links.\n"
-              "# Generated by `twinning wikidata import-reference` from the snapshots described below\n"
-              "# (Wikidata content, CC0). Do not edit by hand. Relative IRIs resolve against the base IRI.\n\n")
-    write_reference(settings, graph, header, settings.data_dir / REFERENCE_FILE, items)
-    return 0
+        return refuse(failure, "wikidata import-reference needs data/ to load")
+    return write_reference(settings, graph, reference.HEADER, settings.data_dir / reference.REFERENCE_FILE, items)
+
+
+# Arguments: each is checked as it is parsed, so that a wrong one stops the command before any work.
+
+def argument(check):
+    """An argparse type from a check that raises SettingsError: argparse then names the option."""
+    def parse(text: str):
+        try:
+            return check(text)
+        except SettingsError as error:
+            raise argparse.ArgumentTypeError(error.reason) from None
+    parse.__name__ = check.__name__
+    return parse
+
+
+def at_least(minimum: float, kind=int):
+    def number(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} is too small: give at least {minimum}")
+        return value
+    return number
+
+
+def web_address(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http(s) URL, such as http://localhost:7878/query")
+    return text
+
+
+def port(text: str) -> int:
+    value = at_least(0)(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{text} is not a port: give 0 to 65535 (0 picks a free one)")
+    return value
+
+
+def global_options(suppress: bool) -> argparse.ArgumentParser:
+    """The options every command takes, before or after its name. Where a subcommand does not see
+    one, it leaves the value the main parser read (SUPPRESS adds no default)."""
+    options = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS if suppress else None)
+    options.add_argument("--project", metavar="DIR",
+                         help="the project folder, holding pyproject.toml and data/ (default: found from the current folder)")
+    options.add_argument("--base-iri", metavar="IRI", type=argument(lambda text: checked_base_iri(text, "--base-iri")),
+                         help="base IRI of every resource (default: [tool.twinning] base_iri in pyproject.toml)")
+    options.add_argument("--jobs", metavar="N", type=at_least(1),
+                         help=f"worker processes at once (default: the cores available, here {workers_available()})")
+    return options
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="twinning", description=__doc__)
-    parser.add_argument("--project", help="project folder (default: found from the current folder)")
-    parser.add_argument("--base-iri", help="base IRI of every resource (default: [tool.twinning] in pyproject.toml)")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="twinning", description=DESCRIPTION, epilog=EXAMPLES,
+                                     parents=[global_options(suppress=False)],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"twinning {__version__}")
+    common = global_options(suppress=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(group, name: str, summary: str, run, description: str = "", extra: tuple = ()):
+        sub = group.add_parser(name, help=summary, description=description or summary, parents=[common, *extra])
+        sub.set_defaults(run=run)
+        return sub
 
     no_cache = argparse.ArgumentParser(add_help=False)
     no_cache.add_argument("--no-cache", action="store_true",
                           help="redo all the work, ignoring results kept from earlier runs (they are refreshed)")
-    validate = commands.add_parser("validate", parents=[no_cache],
-                                   help="check quotes, IRIs and references, and run the SHACL shapes")
-    validate.set_defaults(run=cmd_validate)
+    publication = argparse.ArgumentParser(add_help=False)
+    publication.add_argument("--publication", metavar="DIR", help="the built publication to read (default: publish/)")
 
-    build = commands.add_parser("build", parents=[no_cache],
-                                help="validate, then publish dumps, catalogue, VoID, site and CSV")
-    build.add_argument("--output", help="output folder (default: publish/)")
-    build.add_argument("--release-date", help="release date of the catalogue, YYYY-MM-DD (default: pyproject.toml)")
-    build.set_defaults(run=cmd_build)
+    command(commands, "validate", "check quotes, IRIs and references, and run the SHACL shapes", cmd_validate,
+            "Load data/, ontology/ and shapes/, check every quote against its archived page, the IRIs, references "
+            "and literal forms, then validate the data against the SHACL shapes. Prints file: resource: [rule] "
+            "message for each problem; exit status 1 on any error.", (no_cache,))
 
-    query = commands.add_parser("query", help="run SPARQL over the built dataset, or over an endpoint")
-    query.add_argument("query", nargs="?", help="the SPARQL text (or use --file)")
-    query.add_argument("--file", help="read the query from this file (for example queries/01-…rq)")
-    query.add_argument("--endpoint", help="SPARQL endpoint URL (default: in-process over publish/downloads)")
-    query.add_argument("--format", choices=sparql.FORMATS, default="table", help="output format (default: table)")
-    query.add_argument("--timeout", type=float, default=30, help="seconds to wait for an endpoint (default: 30)")
-    query.add_argument("--output", help="built publication to query (default: publish/)")
-    query.set_defaults(run=cmd_query)
+    build_command = command(commands, "build", "validate, then publish dumps, catalogue, VoID, site and CSV",
+                            cmd_build, "Validate, then write the publication to a temporary folder and swap it into "
+                            "place: a failed build leaves the previous publication as it was.", (no_cache,))
+    build_command.add_argument("--output", metavar="DIR", help="the folder to publish into (default: publish/)")
+    build_command.add_argument("--release-date", metavar="YYYY-MM-DD",
+                               type=argument(lambda text: checked_date(text, "--release-date")),
+                               help="release date of the catalogue (default: [tool.twinning] release_date)")
 
-    serve = commands.add_parser("serve", help="serve the built site and a read-only SPARQL endpoint on loopback")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, loopback)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
-    serve.add_argument("--timeout", type=int, default=10, help="seconds a query may run (default: 10)")
-    serve.add_argument("--output", help="built publication to serve (default: publish/)")
-    serve.set_defaults(run=cmd_serve)
+    query_command = command(commands, "query", "run SPARQL over the built dataset, or over an endpoint", cmd_query,
+                            "Answer a SELECT or ASK query in-process over the built dump, or send it to an endpoint. "
+                            "Relative IRIs in the query resolve against the base IRI.", (publication,))
+    query_command.add_argument("query", nargs="?", help="the SPARQL text (or use --file)")
+    query_command.add_argument("--file", help="read the query from this file (for example queries/01-…rq)")
+    query_command.add_argument("--endpoint", metavar="URL", type=web_address,
+                               help="SPARQL endpoint URL (default: in-process over the publication's dump)")
+    query_command.add_argument("--format", choices=query.FORMATS, default="table", help="output format (default: table)")
+    query_command.add_argument("--timeout", type=at_least(0.001, float), default=30,
+                               help="seconds to wait for an endpoint (default: 30)")
 
-    push = commands.add_parser("push", help="replace a named graph of a SPARQL Graph Store with the built dataset")
-    push.add_argument("--graph-store", required=True, help="Graph Store Protocol URL, e.g. http://host:7878/store")
-    push.add_argument("--graph", help="named graph IRI (default: the dataset IRI, <base>dataset/twinning)")
-    push.add_argument("--timeout", type=float, default=120, help="seconds to wait for the store (default: 120)")
-    push.add_argument("--output", help="built publication to push (default: publish/)")
-    push.set_defaults(run=cmd_push)
+    serve_command = command(commands, "serve", "serve the built site and a read-only SPARQL endpoint", cmd_serve,
+                            "Serve the publication and a read-only SPARQL endpoint at /query (Oxigraph) behind one "
+                            "address; Ctrl-C stops both.", (publication,))
+    serve_command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, loopback)")
+    serve_command.add_argument("--port", type=port, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve_command.add_argument("--timeout", type=at_least(1), default=10,
+                               help="whole seconds a query may run (default: 10)")
 
-    wikidata = commands.add_parser("wikidata", help="Wikidata reference, checks and comparison")
-    wikidata_commands = wikidata.add_subparsers(dest="wikidata_command", required=True)
-    importer = wikidata_commands.add_parser("import-reference",
-                                            help="derive data/reference/wikidata-p190.ttl from the dated snapshots")
-    importer.add_argument("--snapshots", default="data/reference/snapshots",
-                          help="folder of the P190 snapshot files")
-    importer.set_defaults(run=cmd_import_reference)
-    checker = wikidata_commands.add_parser("check", help="state of every Wikidata link against the dated snapshots "
-                                                         "(exit 1 if one is suspicious)")
-    checker.set_defaults(run=cmd_wikidata_check)
-    comparer = wikidata_commands.add_parser("compare", help="each commune's page against P190, snapshot by snapshot")
-    comparer.add_argument("--format", choices=("table", "csv"), default="table")
-    comparer.set_defaults(run=cmd_wikidata_compare)
-    statements = wikidata_commands.add_parser("quickstatements",
-                                              help="QuickStatements lines for the P190 statements Wikidata lacks")
-    statements.set_defaults(run=cmd_wikidata_quickstatements)
-    sync = wikidata_commands.add_parser("sync", help="fetch the linked items from a SPARQL endpoint as a new snapshot")
-    sync.add_argument("--endpoint", required=True, help="e.g. https://query.wikidata.org/sparql")
-    sync.add_argument("--date", default=date.today().isoformat(), help="date of the snapshot (default: today)")
-    sync.add_argument("--timeout", type=float, default=60, help="seconds to wait for each answer (default: 60)")
-    sync.set_defaults(run=cmd_wikidata_sync)
+    push_command = command(commands, "push", "replace a named graph of a SPARQL Graph Store with the built dataset",
+                           cmd_push, "Send the N-Triples dump with one Graph Store Protocol PUT: the named graph's "
+                           "whole content is replaced, other graphs are left alone.", (publication,))
+    push_command.add_argument("--graph-store", metavar="URL", required=True, type=web_address,
+                              help="Graph Store Protocol URL, e.g. http://host:7878/store")
+    push_command.add_argument("--graph", metavar="IRI", help="named graph IRI (default: <base>dataset/twinning)")
+    push_command.add_argument("--timeout", type=at_least(0.001, float), default=120,
+                              help="seconds to wait for the store (default: 120)")
+
+    wikidata = commands.add_parser("wikidata", help="Wikidata reference, checks and comparison", parents=[common],
+                                   description="The dated Wikidata P190 reference: import it, refresh it, check the "
+                                               "data's links against it, compare each commune's page with it.")
+    wikidata_commands = wikidata.add_subparsers(dest="wikidata_command", required=True, metavar="COMMAND")
+    importer = command(wikidata_commands, "import-reference",
+                       "derive data/reference/wikidata-p190.ttl from the dated snapshots", cmd_import_reference)
+    importer.add_argument("--snapshots", metavar="DIR", default="data/reference/snapshots",
+                          help="folder of the P190 snapshot files, relative to the project")
+    command(wikidata_commands, "check", "state of every Wikidata link against the dated snapshots "
+                                        "(exit 1 if one is suspicious)", cmd_wikidata_check)
+    comparer = command(wikidata_commands, "compare", "each commune's page against P190, snapshot by snapshot",
+                       cmd_wikidata_compare)
+    comparer.add_argument("--format", choices=("table", "csv"), default="table", help="output format (default: table)")
+    command(wikidata_commands, "quickstatements", "QuickStatements lines for the P190 statements Wikidata lacks",
+            cmd_wikidata_quickstatements)
+    syncer = command(wikidata_commands, "sync", "fetch the linked items from a SPARQL endpoint as a new snapshot",
+                     cmd_wikidata_sync)
+    syncer.add_argument("--endpoint", metavar="URL", required=True, type=web_address,
+                        help="e.g. https://query.wikidata.org/sparql")
+    syncer.add_argument("--date", metavar="YYYY-MM-DD", type=argument(lambda text: checked_date(text, "--date")),
+                        default=date.today().isoformat(), help="date of the snapshot (default: today)")
+    syncer.add_argument("--timeout", type=at_least(0.001, float), default=60,
+                        help="seconds to wait for each answer (default: 60)")
     return parser
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The project's settings with what the command line overrides: --output names where a build
+    writes, --publication what the other commands read."""
+    return load_settings(Path(args.project) if args.project else None).with_overrides(
+        base_iri=args.base_iri, output=getattr(args, "output", None) or getattr(args, "publication", None),
+        reuse_cache=not getattr(args, "no_cache", False), jobs=args.jobs)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = load_settings(Path(args.project) if args.project else None).with_overrides(
-        base_iri=args.base_iri, output=getattr(args, "output", None), reuse_cache=not getattr(args, "no_cache", False))
+    try:
+        settings = settings_of(args)
+    except SettingsError as error:
+        print(f"twinning: {error}", file=sys.stderr)
+        return 2
     return args.run(settings, args)
 
 
 def run() -> None:
-    """The `twinning` command. Its process ends with the command, and Python's last full collection
-    would walk every object the command left (1.8 s after building the P190 network): they are frozen
-    first, as nothing needs freeing at exit."""
+    """The `twinning` command. Its process ends with the command, so what the command left is frozen
+    rather than walked by Python's last full collection."""
     status = main()
     gc.freeze()
     sys.exit(status)

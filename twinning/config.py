@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rdflib import Namespace
+
+
+PLACEHOLDER_HOST = "https://example.org/"  # the shipped base IRI's host, which must not be published
+DEFAULT_RELEASE_DATE = "2026-11-21"
+
+
+class SettingsError(Exception):
+    """A project or an option that cannot be used, said in words the user can act on: where it was
+    given (a file's setting, an option), and what is wrong with it."""
+
+    def __init__(self, where: str, reason: str):
+        super().__init__(f"{where}: {reason}")
+        self.reason = reason
 
 
 class OntologyNamespace(Namespace):
@@ -32,6 +47,7 @@ class Settings:
     sparql_endpoint: str | None = None  # public SPARQL endpoint, announced in VoID and used by the query page
     cache_dir: Path | None = None  # results of earlier builds, reused when their inputs are unchanged
     reuse_cache: bool = True
+    jobs: int | None = None  # worker processes at once; None: every core this process may use
 
     @property
     def tw(self) -> Namespace:
@@ -39,37 +55,63 @@ class Settings:
         return OntologyNamespace(self.base_iri + "ontology/")
 
     @property
+    def base_is_placeholder(self) -> bool:
+        """The shipped example.org base makes IRIs that resolve nowhere: nothing built on it is publishable."""
+        return self.base_iri.startswith(PLACEHOLDER_HOST)
+
+    @property
     def dump_path(self) -> Path:
         """The N-Triples dump of a build: what the embedded query engine and the server load."""
         return self.output_dir / "downloads" / "twinning.nt"
 
     def with_overrides(self, base_iri: str | None = None, output: str | None = None,
-                       reuse_cache: bool = True) -> "Settings":
-        settings = replace(self, reuse_cache=self.reuse_cache and reuse_cache)
+                       reuse_cache: bool = True, jobs: int | None = None) -> "Settings":
+        settings = replace(self, reuse_cache=self.reuse_cache and reuse_cache, jobs=jobs or self.jobs)
         if base_iri:
-            settings = replace(settings, base_iri=normalise_base(base_iri))
+            settings = replace(settings, base_iri=checked_base_iri(base_iri, "--base-iri"))
         if output:
             settings = replace(settings, output_dir=Path(output).resolve())
         return settings
 
 
-def normalise_base(base_iri: str) -> str:
-    """Relative IRIs in the Turtle files resolve against the base, so it must end with a slash."""
+def checked_base_iri(base_iri: str, where: str) -> str:
+    """Every IRI is the base plus a path, so the base is an absolute http(s) IRI; relative IRIs in the
+    Turtle files resolve against it, so it ends with a slash."""
+    parts = urlsplit(base_iri)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise SettingsError(where, f"{base_iri!r} is not a base IRI: give an absolute http(s) address "
+                            "without ?query or #fragment, such as https://data.example.fr/twinning/")
     return base_iri if base_iri.endswith("/") else base_iri + "/"
+
+
+def checked_date(text: str, where: str) -> str:
+    """Release and snapshot dates are written into the data as xsd:date: a day, YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text).isoformat()
+    except (TypeError, ValueError):
+        raise SettingsError(where, f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-21") from None
 
 
 def load_settings(root: Path | None = None) -> Settings:
     root = (root or find_project_root()).resolve()
-    table = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    manifest = root / "pyproject.toml"
+    if not manifest.is_file():
+        raise SettingsError(str(root), "not a twinning project: it has no pyproject.toml "
+                            "(give --project the folder that holds pyproject.toml and data/)")
+    try:
+        table = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(str(manifest), f"not valid TOML: {error}") from None
     conf = table.get("tool", {}).get("twinning", {})
+    where = f"{manifest} [tool.twinning]"
     return Settings(
         root=root,
-        base_iri=normalise_base(conf.get("base_iri", "https://example.org/twinning/")),
+        base_iri=checked_base_iri(str(conf.get("base_iri", PLACEHOLDER_HOST + "twinning/")), f"{where} base_iri"),
         data_dir=root / conf.get("data", "data"),
         ontology_dir=root / conf.get("ontology", "ontology"),
         shapes_dir=root / conf.get("shapes", "shapes"),
         output_dir=root / conf.get("output", "publish"),
-        release_date=conf.get("release_date", "2026-11-21"),
+        release_date=checked_date(str(conf.get("release_date", DEFAULT_RELEASE_DATE)), f"{where} release_date"),
         queries_dir=root / conf.get("queries", "queries"),
         sparql_endpoint=conf.get("sparql_endpoint"),
         cache_dir=root / conf.get("cache", ".twinning-cache"),
@@ -82,4 +124,5 @@ def find_project_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "pyproject.toml").is_file() and (folder / "data").is_dir():
             return folder
-    raise SystemExit(f"twinning: no project found in {here} or its parents (pyproject.toml and data/)")
+    raise SettingsError(str(here), "no project found here or in the folders above (a folder with pyproject.toml "
+                                   "and data/): run twinning inside the project, or give --project DIR")

@@ -1,24 +1,35 @@
-"""Deterministic Turtle writing, including files whose IRIs stay relative to the base IRI."""
+"""Writing files so that a reader never sees half of one: what replaces a file or a folder is written
+beside it first, then renamed over it, and a failure leaves the old one as it was."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
-from rdflib import Graph
 
-# A base that never occurs in real data, swapped out after serialising to leave relative IRIs.
-PLACEHOLDER_BASE = "http://placeholder.twinning.invalid/"
-
-
-def relative_turtle(graph: Graph, header: str) -> str:
-    """Serialise a graph built on PLACEHOLDER_BASE so that it resolves against any base IRI when parsed."""
-    text = graph.serialize(format="turtle")
-    return header + text.replace("<" + PLACEHOLDER_BASE, "<")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write beside the target, then rename: a reader never sees half a file, a failure leaves the old one."""
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write beside the target under a name of its own (forked workers may write the same target at
+    once), then rename: the rename replaces the file whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put a folder written beside the target in its place; the previous one is removed once the new
+    one is there."""
+    previous = target.with_name(f".{target.name}-previous")
+    if previous.exists():
+        shutil.rmtree(previous)
+    if target.exists():
+        target.rename(previous)
+    new.rename(target)
+    shutil.rmtree(previous, ignore_errors=True)

@@ -1,11 +1,16 @@
-"""The in-memory triple store that holds the data while it is built: rdflib's `SimpleMemory` with
-leaner indexes. rdflib keeps each triple in three nested indexes (s→p→o, p→o→s, o→s→p) whose last
-level is a dict per pair, most of them holding one value: three dicts of about 200 bytes per triple.
-Here a last level holding one value is that value itself, and becomes a dict from the second on."""
+"""The store behind the build's graphs, and the one interface the stages read it through.
+
+Stages make a large graph with `new_graph` and read it with rdflib's API or with the functions
+below (`value_of`, `values_by_predicate`, `links_to`, `subject_nodes`…): they never name the store.
+Behind them is `LeanMemory`, rdflib's `SimpleMemory` with leaner indexes. rdflib keeps each triple
+in three nested indexes (s→p→o, p→o→s, o→s→p) whose last level is a dict per pair, most of them
+holding one value: three dicts of about 200 bytes per triple. Here a last level holding one value is
+that value itself, and becomes a dict from the second on. The functions answer from those indexes
+for a lean graph, and by walking the triples for any other graph, with the same results."""
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Protocol
 
 from rdflib import Graph
 from rdflib.plugins.stores.memory import SimpleMemory
@@ -52,32 +57,6 @@ def discard(index: dict, first, second, third) -> None:
         inner[second] = {}
 
 
-def replace(index: dict, first, second, old, new) -> None:
-    """`old` becomes `new` among the values of an entry (put last, as a removal then an addition would)."""
-    inner = index[first]
-    held = inner[second]
-    if type(held) is dict:
-        del held[old]
-        held[new] = None
-    else:
-        inner[second] = new
-
-
-def rename_key(index: dict, old, new, values_in: dict, keys_in: dict) -> None:
-    """`old` becomes `new` as a first-level key of one index, and in the two others: among the values
-    of the entries its pairs name in one, as a second-level key in the other."""
-    entry = index.pop(old, None)
-    if entry is None:
-        return
-    index[new] = entry
-    for second, held in entry.items():
-        for third in values(held):
-            replace(values_in, second, third, old, new)
-    for third in dict.fromkeys(third for held in entry.values() for third in values(held)):
-        inner = keys_in[third]
-        inner[new] = inner.pop(old)
-
-
 def in_use(index: dict) -> Iterator:
     """An index's first-level keys, passing over those whose entries removals emptied."""
     for node, entry in index.items():
@@ -85,94 +64,115 @@ def in_use(index: dict) -> Iterator:
             yield node
 
 
+def new_graph(bindings_from: Graph | None = None) -> Graph:
+    """A graph on the lean store, for the large graphs a build makes (the data, what is derived from
+    it, VoID), with the prefixes another graph binds."""
+    graph = Graph(store=LeanMemory())
+    for prefix, namespace in bindings_from.namespaces() if bindings_from is not None else ():
+        graph.bind(prefix, namespace, replace=True)
+    return graph
+
+
+class GraphReads(Protocol):
+    """What the stages read of a graph besides rdflib's own API: the walks a build makes over and over,
+    which the lean store answers from its indexes and any other store by walking its triples."""
+
+    def nodes(self) -> Iterable:
+        """Every subject and object, some more than once."""
+
+    def subject_nodes(self) -> Iterable:
+        """Every node that is the subject of a triple, once."""
+
+    def object_nodes(self) -> Iterable:
+        """Every node that is the object of a triple, once."""
+
+    def predicate_nodes(self) -> Iterable:
+        """Every predicate, once."""
+
+    def values_by_predicate(self, node) -> dict:
+        """Each predicate of the node with its values, in the graph's order."""
+
+    def links_to(self, node) -> list[tuple]:
+        """The subject and predicate of each triple whose object is the node, in the graph's order."""
+
+    def value(self, node, predicate, default=None):
+        """Graph.value(node, predicate): a value, the first in the graph's order."""
+
+
+class WalkedReads:
+    """GraphReads over any rdflib graph, by walking its triples."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    def nodes(self) -> Iterable:
+        return (node for s, _, o in self.graph for node in (s, o))
+
+    def subject_nodes(self) -> Iterable:
+        return set(self.graph.subjects())
+
+    def object_nodes(self) -> Iterable:
+        return set(self.graph.objects())
+
+    def predicate_nodes(self) -> Iterable:
+        return set(self.graph.predicates())
+
+    def values_by_predicate(self, node) -> dict:
+        found: dict = {}
+        for predicate, value in self.graph.predicate_objects(node):
+            found.setdefault(predicate, []).append(value)
+        return found
+
+    def links_to(self, node) -> list[tuple]:
+        return list(self.graph.subject_predicates(node))
+
+    def value(self, node, predicate, default=None):
+        return self.graph.value(node, predicate, default=default)
+
+
+def reads(graph: Graph) -> GraphReads:
+    """The graph's reads: its lean store itself, or walks of any other store's triples."""
+    store = graph.store
+    return store if type(store) is LeanMemory else WalkedReads(graph)
+
+
+# The reads as functions of a graph, as the stages ask them.
+
 def graph_nodes(graph: Graph) -> Iterable:
-    """Every subject and object, some more than once: the lean store lists them from its indexes' keys,
-    which any other store has to find by walking every triple."""
-    if isinstance(graph.store, LeanMemory):
-        return graph.store.nodes()
-    return (node for s, _, o in graph for node in (s, o))
+    return reads(graph).nodes()
+
+
+def subject_nodes(graph: Graph) -> Iterable:
+    return reads(graph).subject_nodes()
+
+
+def object_nodes(graph: Graph) -> Iterable:
+    return reads(graph).object_nodes()
 
 
 def distinct_terms(graph: Graph) -> tuple[set, set, set]:
-    """The subjects, the predicates and the objects, each once: the lean store reads them from its
-    indexes' keys, which any other store has to find by walking every triple."""
-    if isinstance(graph.store, LeanMemory):
-        store = graph.store
-        return set(store.subject_nodes()), set(store.keys_in_use(store.pos)), set(store.object_nodes())
-    return set(graph.subjects()), set(graph.predicates()), set(graph.objects())
-
-
-def rename_nodes(graph: Graph, names: dict) -> None:
-    """Each node of `names` becomes its new name in every triple that holds it. The lean store renames
-    in its indexes, where removing and adding the triples cost three times as much; other stores, and
-    a new name that is a node already (two nodes' triples merge), have the triples removed and added
-    back renamed."""
-    store = graph.store
-    if isinstance(store, LeanMemory):
-        names = {old: new for old, new in names.items() if not store.rename(old, new)}
-    # a triple between two renamed nodes comes twice: removed once, and kept once when added back
-    touched = [triple for node in names for pattern in ((node, None, None), (None, None, node))
-               for triple, _ in store.triples(pattern)]
-    for triple in touched:
-        store.remove(triple)
-    store.addN((names.get(s, s), p, names.get(o, o), graph) for s, p, o in touched)
+    """The subjects, the predicates and the objects, each once."""
+    found = reads(graph)
+    return set(found.subject_nodes()), set(found.predicate_nodes()), set(found.object_nodes())
 
 
 def values_by_predicate(graph: Graph, node) -> dict:
-    """Each predicate of the node with its values, in the graph's order, from one walk of its triples:
-    what reads several of a node's properties asks once, not once per property. The lean store gives
-    its index entry, without rdflib's layers of generators (a page reads a few of these, the tables
-    one per row)."""
-    if isinstance(graph.store, LeanMemory):
-        return {predicate: list(values(held)) for predicate, held in graph.store.spo.get(node, {}).items()
-                if type(held) is not dict or held}  # not `if held`: a literal can be false
-    found: dict = {}
-    for predicate, value in graph.predicate_objects(node):
-        found.setdefault(predicate, []).append(value)
-    return found
+    """What reads several of a node's properties asks once, not once per property."""
+    return reads(graph).values_by_predicate(node)
 
 
 def links_to(graph: Graph, node) -> list[tuple]:
-    """Graph.subject_predicates(node) as a list: the subject and predicate of each triple whose object is
-    the node, in the graph's order. The lean store reads its index entry (asked for every page and,
-    while blank nodes are named, for each of them)."""
-    if not isinstance(graph.store, LeanMemory):
-        return list(graph.subject_predicates(node))
-    return [(subject, predicate) for subject, held in graph.store.osp.get(node, {}).items()
-            for predicate in values(held)]
+    return reads(graph).links_to(node)
 
 
 def value_of(graph: Graph, node, predicate, default=None):
-    """Graph.value(node, predicate): a value, the first in the graph's order. The lean store reads its
-    index entry, without rdflib's three layers of generators (the index pages and tables ask this
-    about every partnership, activity and citation: at 20,000 partnerships, 0.9 million walks)."""
-    if not isinstance(graph.store, LeanMemory):
-        return graph.value(node, predicate, default=default)
-    held = graph.store.spo.get(node, {}).get(predicate)
-    if type(held) is dict:
-        return next(iter(held), default)
-    return default if held is None else held
+    return reads(graph).value(node, predicate, default)
 
 
 def first_value(said: dict, predicate):
     """What Graph.value gives, from a node's values by predicate: the first in the graph's order, or None."""
     values = said.get(predicate)
     return values[0] if values else None
-
-
-def subject_nodes(graph: Graph) -> Iterable:
-    """Every node that is the subject of a triple, once: the lean store's index keys, where another
-    store walks every triple (at 100,000 partnerships, 3 s for each set of subjects)."""
-    if isinstance(graph.store, LeanMemory):
-        return graph.store.subject_nodes()
-    return set(graph.subjects())
-
-
-def object_nodes(graph: Graph) -> Iterable:
-    """Every node that is the object of a triple, once."""
-    if isinstance(graph.store, LeanMemory):
-        return graph.store.object_nodes()
-    return set(graph.objects())
 
 
 class LeanMemory(SimpleMemory):
@@ -213,14 +213,6 @@ class LeanMemory(SimpleMemory):
             discard(self.osp, object_, subject, predicate)
             self.size -= 1
 
-    def rename(self, old, new) -> bool:
-        """Whether `old` became `new` in the indexes: not if `new` is a node already."""
-        if new in self.spo or new in self.osp:
-            return False
-        rename_key(self.spo, old, new, self.pos, self.osp)  # where it is a subject
-        rename_key(self.osp, old, new, self.spo, self.pos)  # where it is an object
-        return True
-
     def triples(self, triple_pattern, context=None) -> Iterator:
         """SimpleMemory's walks, in its order."""
         subject, predicate, object_ = triple_pattern
@@ -259,8 +251,31 @@ class LeanMemory(SimpleMemory):
     def object_nodes(self) -> Iterable:
         return self.keys_in_use(self.osp)
 
+    def predicate_nodes(self) -> Iterable:
+        return self.keys_in_use(self.pos)
+
     def keys_in_use(self, index: dict) -> Iterable:
         return in_use(index) if self.removed else index.keys()
+
+    def values_by_predicate(self, node) -> dict:
+        """The node's index entry, without rdflib's layers of generators."""
+        return {predicate: list(values(held)) for predicate, held in self.spo.get(node, {}).items()
+                if type(held) is not dict or held}  # not `if held`: a literal can be false
+
+    def links_to(self, node) -> list[tuple]:
+        return [(subject, predicate) for subject, held in self.osp.get(node, {}).items()
+                for predicate in values(held)]
+
+    def value(self, node, predicate, default=None):
+        held = self.spo.get(node, {}).get(predicate)
+        if type(held) is dict:
+            return next(iter(held), default)
+        return default if held is None else held
+
+    def close(self, commit_pending_transaction=False) -> None:
+        """A closed store gives its memory back at once: a graph of millions of triples is not left
+        to the collector, which a build keeps away from it."""
+        self.spo, self.pos, self.osp, self.size = {}, {}, {}, 0
 
     def __len__(self, context=None) -> int:
         return self.size

@@ -19,7 +19,7 @@ from rdflib.store import Store
 
 from ..cache import ResultCache, code_digest, digest_of
 from ..load.sources import Sources, describe
-from ..store import LeanMemory
+from ..store import new_graph
 from ..parallel import collection_paused, started
 from ..problems import Problem
 from ..progress import Progress
@@ -120,14 +120,15 @@ def path_text(report: Graph, path, nm) -> str | None:
     return None
 
 
-def validate(sources: Sources, progress: Progress | None = None, cache: ResultCache | None = None) -> list[Problem]:
-    with validation(sources, progress, cache) as finished:
+def validate(sources: Sources, progress: Progress | None = None, cache: ResultCache | None = None,
+             jobs: int | None = None) -> list[Problem]:
+    with validation(sources, progress, cache, jobs) as finished:
         return finished()
 
 
 @contextmanager
-def validation(sources: Sources, progress: Progress | None = None,
-               cache: ResultCache | None = None) -> Iterator[Callable[[], list[Problem]]]:
+def validation(sources: Sources, progress: Progress | None = None, cache: ResultCache | None = None,
+               jobs: int | None = None) -> Iterator[Callable[[], list[Problem]]]:
     """The shapes first; then the data in shards of whole files, validated on every core. Each shard
     validates the focus nodes it owns against all the data and the vocabulary (the forked workers' copy
     of the loaded graphs); a problem seen by two shards is reported once. A shard whose inputs are
@@ -174,7 +175,7 @@ def validation(sources: Sources, progress: Progress | None = None,
         progress.note("validate", f"{validated} of {len(shards)} shards validated, {len(shards) - validated} unchanged")
         return problems + sorted(found)
     with started(lambda index: validate_shard(sources, shapes, selections, index, shards[index], own[index], rules, cache),
-                 range(len(shards)), apart=True) as results:
+                 range(len(shards)), workers=jobs, apart=True) as results:
         yield lambda: finished(results)
 
 
@@ -295,7 +296,7 @@ def targets_within(shapes: Graph, selections: dict, shard: int, literals: bool) 
     to is validated by its own shard."""
     # a copy in any case: pySHACL adds RDFS axioms to the shapes graph it is given, and ours are published;
     # it needs no contexts in the shapes graph. Terms from graphs already: none of Graph.addN's checks.
-    copy = Graph(store=LeanMemory())
+    copy = new_graph()
     copy.namespace_manager = shapes.namespace_manager
     target_node = SH.targetNode
     for shape, declaration, value in shapes:

@@ -7,7 +7,7 @@ import hashlib
 from rdflib import RDF, BNode, Graph, Namespace, URIRef
 
 from ..load.sources import Sources
-from ..store import graph_nodes, links_to, rename_nodes, values_by_predicate
+from ..store import graph_nodes, links_to, new_graph, values_by_predicate
 from ..wikidata.analysis import Analysis
 
 
@@ -24,8 +24,8 @@ def twinned_with(graph: Graph, tw: Namespace) -> list[tuple]:
     return derived
 
 
-def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> None:
-    """Replace the graph's blank nodes by IRIs named after their owner and content (derived types
+def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> dict[BNode, URIRef]:
+    """An IRI for each of the graph's blank nodes, named after its owner and content (derived types
     included, so IRIs stay as they were published): same input, same IRIs."""
     names: dict[BNode, URIRef] = {}
     rdf_type = RDF.type  # a namespace makes a new term at each use
@@ -47,19 +47,22 @@ def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> None:
         return names[node]
 
     blank = {node for node in graph_nodes(graph) if type(node) is BNode}  # isinstance is slow on rdflib terms
-    for node in blank:  # every name first, while the graph still holds the blank nodes they are read from
+    for node in blank:
         name(node)
-    rename_nodes(graph, names)
-    graph.store.addN((names.get(node, node), rdf_type, cls, graph) for node, cls in types.items())
+    return names
 
 
 def publication_graph(sources: Sources, tw: Namespace, base_iri: str) -> tuple[Graph, Analysis]:
-    """The data with everything derived from it: the twinning shortcut, each Wikidata link's state
-    (and tw:wikidataItem for confirmed ones only), and the comparison with P190. The analysis reads
-    the graph before anything derived is added to it. The data graph itself becomes the publication
-    graph: a copy would double the memory of a large build."""
-    graph = sources.data
-    skolemise(graph, {citation: tw.Citation for citation in graph.objects(None, tw.citation)})
+    """A new graph: the data, its blank nodes named, with the vocabulary and everything derived from
+    them: the twinning shortcut, each Wikidata link's state (and tw:wikidataItem for confirmed ones
+    only), and the comparison with P190. The analysis reads the graph before anything derived is
+    added to it. The loaded sources stay as they were: the stages before may still read them."""
+    data = sources.data
+    types = {citation: tw.Citation for citation in data.objects(None, tw.citation)}
+    names = skolemise(data, types)
+    graph = new_graph(data.namespace_manager)
+    graph.store.addN((names.get(s, s), p, names.get(o, o), graph) for s, p, o in data)
+    graph.store.addN((names.get(node, node), RDF.type, cls, graph) for node, cls in types.items())
     graph.addN((s, p, o, graph) for s, p, o in sources.vocabulary)
     analysis = Analysis(graph, tw)
     derived = twinned_with(graph, tw) + list(analysis.link_graph(base_iri)) + list(analysis.comparison_graph(base_iri))

@@ -17,7 +17,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ..cache import digest_of
 from ..config import Settings
-from ..store import LeanMemory
+from ..store import new_graph
 from ..parallel import started
 from ..problems import Problem, StageFailed
 
@@ -161,7 +161,7 @@ def repeated_definitions(content: bytes, label: str) -> list[Problem]:
 def load(settings: Settings) -> Sources:
     """Parse every file; raise StageFailed with all the syntax problems found, not just the first."""
     problems: list[Problem] = []
-    graphs = {"data": Graph(store=LeanMemory()), "vocabulary": Graph(), "shapes": Graph()}
+    graphs = {"data": new_graph(), "vocabulary": Graph(), "shapes": Graph()}
     origin: dict = {}
     also_described_in: dict = {}
     digests: dict[str, str] = {}

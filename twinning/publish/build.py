@@ -20,12 +20,13 @@ from rdflib.namespace import DCTERMS
 from . import catalog, dumps, tables
 from ..cache import ResultCache, code_digest, digest_of
 from ..config import Settings
+from ..files import replace_folder
 from ..enrich.derive import publication_graph
 from ..load.sources import Sources
 from ..store import subject_nodes
 from ..parallel import collection_paused, started
 from ..serve import query as sparql
-from ..check.verify import verified_sources
+from ..check.verify import verifying
 from ..progress import Progress
 from ..problems import Problem, StageFailed
 from .site import Site
@@ -101,29 +102,43 @@ def write_new(path: str, content: bytes) -> None:
 
 @dataclass
 class Publication:
-    """What is published: the data with what is derived from it, the analysis against Wikidata, and
-    the site over that graph."""
+    """What is published: the data with what is derived from it, the analysis against Wikidata, the
+    site over that graph, and what it keeps of the sources (the vocabulary and shapes, published as
+    they are; the file that describes each subject; the archived texts' folder; the schema's digest)."""
     graph: Graph
     analysis: Analysis
     site: Site
+    vocabulary: Graph
+    shapes: Graph
+    origin: dict
+    data_dir: Path
+    schema_digest: str
 
 
 def enriched(sources: Sources, settings: Settings, progress: Progress) -> Publication:
     with progress.stage("enrich"):
         graph, analysis = publication_graph(sources, settings.tw, settings.base_iri)
-        return Publication(graph, analysis, Site(graph, settings.base_iri, settings.tw))
+        return Publication(graph, analysis, Site(graph, settings.base_iri, settings.tw), sources.vocabulary,
+                           sources.shapes, sources.origin, sources.data_dir, sources.schema_digest())
 
 
 def build(settings: Settings, release_date: str, progress: Progress | None = None) -> tuple[BuildResult, list[Problem]]:
-    """Verify the sources, then publish them with their warnings. The enrichment runs while the data
-    is being validated, and is published only if validation passes."""
+    """Verify the sources, enrich them and publish the result with the sources' warnings. The
+    enrichment reads the sources while their validation runs in other processes, and what it makes
+    is published only if validation passes."""
     progress = progress or Progress(live=False)
-    with verified_sources(settings, progress, lambda sources: enriched(sources, settings, progress)) as (
-            sources, warnings, publication):
-        return publish(sources, publication, warnings, settings, release_date, progress), warnings
+    with verifying(settings, progress) as pending:
+        try:
+            publication = enriched(pending.sources, settings, progress)
+        except Exception:
+            pending.verified()  # where the data is wrong, its problems explain the failure better
+            raise
+        warnings = pending.verified().warnings
+        pending.sources.data.close()  # the publication has its own graph: the loaded one is read no more
+        return publish(publication, warnings, settings, release_date, progress), warnings
 
 
-def publish(sources: Sources, publication: Publication, warnings: list[Problem], settings: Settings, release_date: str,
+def publish(publication: Publication, warnings: list[Problem], settings: Settings, release_date: str,
             progress: Progress) -> BuildResult:
     """Write to a temporary sibling of the output, then swap: a failure leaves the old output as it was."""
     output = settings.output_dir
@@ -132,20 +147,13 @@ def publish(sources: Sources, publication: Publication, warnings: list[Problem],
     cache = ResultCache(settings.cache_dir, settings.reuse_cache)
     pages_key = digest_of(str(output))
     try:
-        # no collections, here and in the page workers forked within: pages, tables and index pages leave
-        # no cyclic garbage (none after 5,000 pages), and collecting the young generations cost each page
-        # a tenth (424 -> 464 µs) and the index pages more than a quarter (100,000 partnerships: 14.5 -> 20.3 s)
+        # no collections, here and in the page workers forked within: pages, tables and index pages
+        # leave no cyclic garbage, and collections of the young generations would walk what they build
         with collection_paused():
-            result = write_publication(sources, publication, warnings, settings, release_date, staging, progress,
+            result = write_publication(publication, warnings, settings, release_date, staging, progress,
                                        cache.get("pages", pages_key))
-        previous = output.with_name(f".{output.name}-previous")
         with progress.stage("swap", "the new publication in place, the previous one removed"):
-            if previous.exists():
-                shutil.rmtree(previous)
-            if output.exists():
-                output.rename(previous)
-            staging.rename(output)
-            shutil.rmtree(previous, ignore_errors=True)
+            replace_folder(staging, output)
         cache.put("pages", pages_key, result.page_record)
         return result
     except BaseException:
@@ -153,12 +161,12 @@ def publish(sources: Sources, publication: Publication, warnings: list[Problem],
         raise
 
 
-def commune_files(graph: Graph, sources: Sources, tw) -> Callable[[object], str | None]:
+def commune_files(graph: Graph, origin: dict, tw) -> Callable[[object], str | None]:
     """The commune file (its stem) whose resources a subject is one of, fragments going with their
     resource, for the files that hold partnerships: each is published as its own Turtle, a subset of
     the dataset (a file of places, say, is not)."""
-    stems = {f: Path(f).stem for f in set(sources.origin.values()) if f.count("/") == 1 and f != "data/partners.ttl"}
-    stem_of = {str(s): stems[f] for s, f in sources.origin.items() if f in stems and type(s) is URIRef}
+    stems = {f: Path(f).stem for f in set(origin.values()) if f.count("/") == 1 and f != "data/partners.ttl"}
+    stem_of = {str(s): stems[f] for s, f in origin.items() if f in stems and type(s) is URIRef}
 
     def resource(subject) -> str:  # asked once per page: a string, not a new rdflib term each time
         return str(subject).split("#")[0]
@@ -195,7 +203,7 @@ def page_chunks(paths: list[str]) -> list[list[str]]:
 
 @contextmanager
 def resource_documents(site: Site, formats: dict[str, dumps.Framing], commune_of: Callable, folder: Path,
-                       reuse: PageReuse, progress: Progress) -> Iterator[Callable[[dumps.Dump], PagesWritten]]:
+                       reuse: PageReuse, progress: Progress, jobs: int | None) -> Iterator[Callable[[dumps.Dump], PagesWritten]]:
     """One HTML page and one document per RDF format for every resource, on all cores: the site and its
     graph are read-only by now, so forked workers share them and write their own files, while this
     process writes the rest. A page whose triples are those it had in the previous publication is
@@ -234,12 +242,12 @@ def resource_documents(site: Site, formats: dict[str, dumps.Framing], commune_of
             pages.rendered |= written.rendered
             progress.count("pages", len(pages.digests), len(paths))
         return pages
-    with started(write_chunk, page_chunks(paths)) as results:
+    with started(write_chunk, page_chunks(paths), workers=jobs) as results:
         yield finish
 
 
 def render_pages_showing(site: Site, pages: PagesWritten, reuse: PageReuse, unpaged: str, folder: Path,
-                         progress: Progress) -> None:
+                         progress: Progress, jobs: int | None) -> None:
     """Render again the pages that were linked from the previous publication but show something of a
     changed page (a label, a link, a citation's source). A page that went away counts as changed;
     what pointed to it is found from the previous publication's documents. Every page is rendered
@@ -262,7 +270,7 @@ def render_pages_showing(site: Site, pages: PagesWritten, reuse: PageReuse, unpa
             os.unlink(target)  # a link to the previous publication's page, which must stay as it was
             write_new(target, site.resource_page(path).encode("utf-8"))
         return len(chunk)
-    with started(render_chunk, page_chunks(again)) as counts:
+    with started(render_chunk, page_chunks(again), workers=jobs) as counts:
         rendered = len(pages.rendered) + sum(counts)
     total = len(pages.digests)
     progress.note("pages", f"{rendered} of {total} resource pages written, {total - rendered} unchanged")
@@ -340,10 +348,11 @@ def write_sitemaps(folder: Path, base: str, pages: list[str]) -> int:
     return len(names) + 1
 
 
-def write_downloads(graph: Graph, sources: Sources, downloads: Path, site: Site, dump: dumps.Dump,
+def write_downloads(publication: Publication, downloads: Path, dump: dumps.Dump,
                     commune_of: Callable) -> tuple[dict[str, Path], str]:
     """The subjects that have no page, first in the whole dump (the pages bring the rest), and the
     ontology and shapes. Gives the files, and the digest of those subjects' triples."""
+    graph, site = publication.graph, publication.site
     without_page = [subject for subject in subject_nodes(graph) if site.document_path(subject) is None]
     rest = dumps.DumpPart()
     for subject in sorted(without_page, key=dumps.ntriples_term):
@@ -351,10 +360,10 @@ def write_downloads(graph: Graph, sources: Sources, downloads: Path, site: Site,
     dump.write(rest)
     vocabulary = Graph()
     vocabulary.namespace_manager = graph.namespace_manager
-    for triple in sources.vocabulary:
+    for triple in publication.vocabulary:
         vocabulary.add(triple)
     write(downloads / "ontology.ttl", dumps.pretty_turtle(vocabulary))
-    write(downloads / "shapes.ttl", dumps.pretty_turtle(sources.shapes))
+    write(downloads / "shapes.ttl", dumps.pretty_turtle(publication.shapes))
     unpaged = hashlib.sha256(b"".join(rest.runs.get("nt", ()))).hexdigest()
     return {"downloads/ontology.ttl": downloads / "ontology.ttl"}, unpaged
 
@@ -408,8 +417,7 @@ def write_index_pages(site: Site, folder: Path, pages: dict[str, dict]) -> None:
         write(folder / name, site.render(name, name, **context))
 
 
-def write_site(publication: Publication, sources: Sources, settings: Settings, comparison: list[dict],
-               folder: Path) -> None:
+def write_site(publication: Publication, settings: Settings, comparison: list[dict], folder: Path) -> None:
     """The index pages about the data, the archived sources behind every quote, the style sheet and the
     content negotiation rules: none of them depends on the resource pages, so they are written while
     the workers write those."""
@@ -438,14 +446,14 @@ def write_site(publication: Publication, sources: Sources, settings: Settings, c
     })
     for relative in sorted({str(r) for r in graph.objects(None, tw.archivedText)}):  # the evidence behind every quote
         # (sorted as strings: rdflib's comparison of literals is Python, 1.5 s over 10,000 of them)
-        write(folder / relative, (sources.data_dir / relative).read_bytes())
+        write(folder / relative, (publication.data_dir / relative).read_bytes())
     write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
     apache, nginx = conneg_rules()
     write(folder / ".htaccess", apache)
     write(folder / "nginx.conf", nginx)
 
 
-def write_publication(sources: Sources, publication: Publication, warnings: list[Problem], settings: Settings,
+def write_publication(publication: Publication, warnings: list[Problem], settings: Settings,
                       release_date: str, folder: Path, progress: Progress,
                       page_record: dict | None) -> BuildResult:
     tw, base = settings.tw, settings.base_iri
@@ -453,26 +461,26 @@ def write_publication(sources: Sources, publication: Publication, warnings: list
     downloads = folder / "downloads"
     downloads.mkdir()
     prefixes = dumps.Prefixes(graph)
-    context = digest_of(code_digest(), sources.schema_digest(), base, repr(prefixes.namespaces))
+    context = digest_of(code_digest(), publication.schema_digest, base, repr(prefixes.namespaces))
     reuse = PageReuse.recorded(settings.output_dir, page_record, context)
     dump = dumps.Dump(downloads, "twinning", dumps.framings(prefixes))
-    commune_of = commune_files(graph, sources, tw)
+    commune_of = commune_files(graph, publication.origin, tw)
     # the pages are written by workers while this process writes the other downloads
-    with resource_documents(site, dump.formats, commune_of, folder, reuse, progress) as all_pages_written:
+    with resource_documents(site, dump.formats, commune_of, folder, reuse, progress, settings.jobs) as all_pages_written:
         with progress.stage("dumps", f"{len(graph)} triples"):
-            published, unpaged = write_downloads(graph, sources, downloads, site, dump, commune_of)
+            published, unpaged = write_downloads(publication, downloads, dump, commune_of)
         with progress.stage("csv"):
             comparison = analysis.comparison_table()
             published.update(write_tables(graph, tw, base, comparison, downloads))
         with progress.stage("site", "index pages and archived sources, while the workers write the resource pages"):
-            write_site(publication, sources, settings, comparison, folder)
+            write_site(publication, settings, comparison, folder)
         with progress.stage("pages", f"{len(site.documents)} resources"):
             written = all_pages_written(dump)
             dump_files, counts, written_subsets = dump.close()  # the subsets' files among the dump's
             published.update((f"downloads/{path.name}", path) for path in dump_files)
             subsets = commune_subsets(graph, commune_of, written_subsets, site.label)
     with progress.stage("pages", "those that show a changed page"):
-        render_pages_showing(site, written, reuse, unpaged, folder, progress)
+        render_pages_showing(site, written, reuse, unpaged, folder, progress, settings.jobs)
     with progress.stage("catalogue"):
         files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, dump_files,
                                                            subsets, counts, folder)

@@ -8,7 +8,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
 
 from .dumps import Counts, PublishedFile
-from ..store import LeanMemory
+from ..store import new_graph
 
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -206,7 +206,7 @@ class Subset:
 def void_description(release: Release, counts: Counts, vocabularies: list[str], dumps: list[str],
                      subsets: list[Subset], sparql_endpoint: str | None) -> Graph:
     base = release.base_iri
-    void = Graph(store=LeanMemory())  # tens of thousands of triples for 10,000 subsets: rdflib's store adds slowly
+    void = new_graph()  # tens of thousands of triples for 10,000 subsets: rdflib's store adds slowly
     void.bind("void", VOID)
     void.bind("dcterms", DCTERMS)
     dataset = URIRef(base + "dataset/twinning")

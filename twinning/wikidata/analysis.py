@@ -17,7 +17,7 @@ from functools import cached_property
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from ..store import LeanMemory
+from ..store import new_graph
 from ..wikidata.reference import qid_of
 
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
@@ -243,7 +243,7 @@ class Analysis:
 
     def comparison_graph(self, base_iri: str) -> Graph:
         """One node per row, on one page per commune: `comparison/92007#l3viathan-2016-vanadzor`."""
-        graph = Graph(store=LeanMemory())  # rdflib's default store takes three to four times as long to fill
+        graph = new_graph()  # rdflib's default store takes three to four times as long to fill
         for row in self.comparison:
             commune = row["commune"]
             key = "-".join(part for part in (
@@ -296,7 +296,7 @@ class Analysis:
     # Derived triples for the publication ---------------------------------------------------------
 
     def link_graph(self, base_iri: str) -> Graph:
-        graph = Graph(store=LeanMemory())
+        graph = new_graph()
         for report in self.link_reports:
             graph.add((report.link, self.tw.linkState, URIRef(f"{base_iri}concept/link-state/{report.state}")))
             for line in report.evidence:

@@ -6,11 +6,13 @@ so an unreachable endpoint or a timeout leaves data/ exactly as it was.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
 from rdflib.namespace import DCTERMS
 
 from ..serve import query as sparql
-from ..wikidata.reference import CC0, GEO, WD, qid_of
+from .reference import CC0, GEO, PLACEHOLDER_BASE, PLACEHOLDER_TW, WD, commune_items, linked_items, qid_of
 
 FACTS_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX wd: <http://www.wikidata.org/entity/>
@@ -25,6 +27,23 @@ SELECT ?item ?property ?value WHERE {
   UNION { ?item wdt:P190 ?value . BIND ("P190" AS ?property) }
 }"""
 BATCH = 200  # items per query: Wikidata's endpoint limits the size of a request
+HEADER = ("# Wikidata snapshot fetched by `twinning wikidata sync` from {endpoint} on {date}.\n"
+          "# Wikidata content, CC0. Do not edit by hand. Relative IRIs resolve against the base IRI.\n\n")
+
+
+def snapshot_path(data_dir: Path, date: str) -> Path:
+    return data_dir / "reference" / f"wikidata-sync-{date}.ttl"
+
+
+def wanted_items(data: Graph, tw: Namespace) -> list[str]:
+    """The items the data links, and those of other levels its curators named (to compare)."""
+    return sorted(linked_items(data, tw) | {qid_of(str(i)) for i in data.objects(None, tw.otherLevelItem)})
+
+
+def synced_reference(data: Graph, tw: Namespace, endpoint: str, date: str, timeout: float) -> tuple[Graph, list[str]]:
+    """The snapshot graph of what the endpoint says today about the items the data wants, and those items."""
+    items = wanted_items(data, tw)
+    return snapshot_graph(endpoint, date, items, commune_items(data, tw), timeout, PLACEHOLDER_BASE, PLACEHOLDER_TW), items
 
 
 def fetch(endpoint: str, items: list[str], timeout: float) -> list[dict]:

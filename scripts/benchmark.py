@@ -51,13 +51,14 @@ def baseline_build(project: Path, output: Path) -> dict:
     import pyshacl
     from rdflib import Graph
 
-    from twinning import check, tables
-    from twinning.publish.build import write
+    from twinning.check.checks import check
+    from twinning.check.shacl import check_shapes
     from twinning.config import load_settings
     from twinning.enrich.derive import publication_graph
     from twinning.load.sources import Sources, turtle_files
+    from twinning.publish import tables
+    from twinning.files import write
     from twinning.publish.site import Site
-    from twinning.check.shacl import check_shapes
 
     settings = load_settings(project).with_overrides(output=str(output))
     seconds: dict[str, float] = {}
@@ -79,7 +80,7 @@ def baseline_build(project: Path, output: Path) -> dict:
             graphs[kind] += part
     sources = Sources(graphs["data"], graphs["vocabulary"], graphs["shapes"], origin, settings.data_dir)
     lap("load")
-    problems = check.check(sources, settings.base_iri, settings.tw)
+    problems = check(sources, settings.base_iri, settings.tw)
     lap("check")
     check_shapes(sources.shapes, sources.origin)  # the same check of the shapes themselves as the build
     conforms, _, _ = pyshacl.validate(sources.data + sources.vocabulary, shacl_graph=sources.shapes,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from twinning.publish.build import write_new  # noqa: E402 - the build's own way of writing a page's file
+from twinning.files import write_new  # noqa: E402 - the build's own way of writing a page's file
 
 IN_MEMORY = Path("/dev/shm")
 

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, VOID
 from conftest import ROOT, build, edit
 from twinning.publish import build as build_stage
 from twinning import parallel
-from twinning.publish import dumps
+from twinning.publish import dumps, sitemap
 from twinning.publish import site as site_module
 from twinning.config import load_settings
 from twinning.load import load
@@ -85,7 +85,7 @@ def test_streamed_dumps_equal_the_whole_text_writers_and_their_gzip(built, tmp_p
 
 
 def test_catalogue_passes_dcat_ap_3(built):
-    from twinning.publish.build import dcat_ap_report
+    from twinning.publish.catalog import dcat_ap_report
     violations, warnings = dcat_ap_report(Graph().parse(built / "catalog.ttl"), ROOT / "shapes")
     assert violations == []
     assert [" ".join(w.split(" ")[:2]).rstrip(":") for w in warnings] == KNOWN_DCAT_WARNINGS
@@ -228,8 +228,8 @@ def test_script_in_a_label_renders_as_text(project_copy, tmp_path):
 
 
 def test_a_sitemap_past_the_protocol_limit_becomes_an_index(tmp_path, monkeypatch):
-    monkeypatch.setattr(build_stage, "SITEMAP_URLS", 2)
-    written = build_stage.write_sitemaps(tmp_path, "https://example.org/t/", ["a.html", "b.html", "c/d.html"])
+    monkeypatch.setattr(sitemap, "SITEMAP_URLS", 2)
+    written = sitemap.write_sitemaps(tmp_path, "https://example.org/t/", ["a.html", "b.html", "c/d.html"])
     assert written == 3
     index = (tmp_path / "sitemap.xml").read_text()
     assert "<sitemapindex" in index and "<loc>https://example.org/t/sitemap-2.xml</loc>" in index

@@ -14,7 +14,7 @@ import twinning
 from conftest import ROOT, edit
 from twinning import cli
 from twinning.check import shacl
-from twinning.publish import build as build_stage
+from twinning.publish import pages
 
 SELECT_RELATIVE = "SELECT ?x { BIND (<commune/92007> AS ?x) }"
 
@@ -60,7 +60,7 @@ def test_jobs_defaults_to_every_core_the_process_may_use_and_reaches_the_worker_
             return started(task, chunks, workers=workers, apart=apart)
         return start
     monkeypatch.setattr(shacl, "started", counting(shacl.started))
-    monkeypatch.setattr(build_stage, "started", counting(build_stage.started))
+    monkeypatch.setattr(pages, "started", counting(pages.started))
     status = cli.main(["--project", str(project_copy), "build", "--jobs", "1", "--base-iri", "https://data.example.fr/",
                        "--output", str(project_copy / "publish")])
     assert status == 0
@@ -132,5 +132,5 @@ def test_a_build_that_cannot_write_its_output_says_so(project_copy):
     result = twinning_command("--project", str(project_copy), "build", "--base-iri", "https://data.example.fr/",
                               "--output", str(blocker / "publish"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f"twinning build: cannot write the publication: " in result.stderr
+    assert "twinning build: cannot write the publication: " in result.stderr
     assert result.stderr.rstrip().endswith(f"{blocker / 'publish'} left as it was")

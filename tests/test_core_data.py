@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rdflib import RDF, Namespace
+from rdflib import RDF
 
 from twinning.check.checks import check_quotes, squeeze
 from twinning.check.verify import verify
-
-OA = Namespace("http://www.w3.org/ns/oa#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-WD = Namespace("http://www.wikidata.org/entity/")
+from twinning.namespaces import OA, PROV
 
 # Counted by hand from the five archived pages (see README, "What the data holds").
 EXPECTED = {

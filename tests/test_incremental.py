@@ -13,11 +13,13 @@ from rdflib import RDFS, Graph, Literal, Namespace, URIRef
 
 from conftest import ROOT, edit
 from twinning.publish import build as build_stage
+from twinning.publish import catalog, pages
 from twinning.check import shacl as validate_stage
 from twinning.config import load_settings
 from twinning.problems import StageFailed
 from twinning.progress import Progress
-from twinning.publish.site import PROV, Site
+from twinning.namespaces import PROV
+from twinning.publish.site import Site
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from generate_corpus import generate  # noqa: E402
@@ -146,8 +148,8 @@ def test_a_failure_while_the_pages_are_written_stops_their_workers_and_keeps_the
     output = corpus / "publish"
     build(corpus, output)
     before = tree(output)
-    monkeypatch.setattr(build_stage, "PAGES_PER_CHUNK", 20)  # several chunks, so forked workers write them
-    monkeypatch.setattr(build_stage, "dcat_ap_report", lambda catalogue, shapes_dir: (["a violation"], []))
+    monkeypatch.setattr(pages, "PAGES_PER_CHUNK", 20)  # several chunks, so forked workers write them
+    monkeypatch.setattr(catalog, "dcat_ap_report", lambda catalogue, shapes_dir: (["a violation"], []))
     with pytest.raises(StageFailed) as failure:
         build(corpus, output, reuse=False)
     assert [p.rule for p in failure.value.problems] == ["dcat-ap"]

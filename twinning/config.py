@@ -26,7 +26,7 @@ class SettingsError(Exception):
 
 class OntologyNamespace(Namespace):
     """rdflib makes a new URIRef, and checks it, each time `tw.partner` is read; a build reads our
-    terms hundreds of thousands of times (over a second on the P190 network), so each is kept."""
+    terms hundreds of thousands of times, so each is kept."""
 
     def __getattr__(self, name: str):
         term = super().__getattr__(name)

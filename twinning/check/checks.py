@@ -10,11 +10,9 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, Namespace, URIRef, XSD
 
 from ..load.sources import Sources, describe
+from ..namespaces import OA, PROV
 from ..store import distinct_terms
 from ..problems import Problem
-
-OA = Namespace("http://www.w3.org/ns/oa#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
 
 # Lower-case ASCII words separated by "-" or "/", with an optional "#fragment": readable and stable.
 DATA_PATH = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*(?:#[a-z0-9]+(?:-[a-z0-9]+)*)?")

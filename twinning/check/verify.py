@@ -50,7 +50,7 @@ def verifying(settings: Settings, progress: Progress | None = None) -> Iterator[
     with progress.stage("load"), collection_paused():
         sources = load(settings)
     with long_lived(), ExitStack() as validation_running:  # its workers end with the block
-        with progress.stage("validate", "the shapes, then the data's shards on every core"):
+        with progress.stage("validate", "the shapes, then the data's shards"):
             all_problems = validation_running.enter_context(
                 validation(sources, progress, ResultCache(settings.cache_dir, settings.reuse_cache), settings.jobs))
         with collection_paused(), progress.stage("check", f"{len(sources.data)} triples"):

@@ -107,7 +107,7 @@ class RdflibTerms(dict):
 def read_data_files(files: list[tuple[Path, str]], base_iri: str) -> list[ReadFile]:
     """Oxigraph parses Turtle about ten times faster than rdflib. It runs in a worker, which hands over
     each file's terms once and its triples as indexes, so that the main process only makes the rdflib
-    terms and indexes the triples (100,000 partnerships: the load 23 -> 16 s). A file Oxigraph refuses
+    terms and indexes the triples, while parsing goes on on another core. A file Oxigraph refuses
     goes through rdflib in the main process, whose messages curators already know."""
     read = []
     for path, label in files:

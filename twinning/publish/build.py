@@ -1,43 +1,38 @@
-"""Publish stage: write the whole publication into a temporary folder, then swap it into place."""
+"""Publish stage: write the whole publication into a temporary folder, then swap it into place.
+
+`build` wires the stages (verify, enrich, publish); `write_publication` lists what a publication
+holds, in the order it is written."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-import posixpath
 import shutil
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
-import pyoxigraph as oxigraph
-import pyshacl
 from rdflib import RDF, Graph, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, SKOS
 
-from . import catalog, dumps, tables
 from ..cache import ResultCache, code_digest, digest_of
-from ..config import Settings
-from ..files import replace_folder
-from ..enrich.derive import publication_graph
-from ..load.sources import Sources
-from ..store import subject_nodes
-from ..parallel import collection_paused, started
-from ..serve import query as sparql
 from ..check.verify import verifying
-from ..progress import Progress
+from ..config import Settings
+from ..enrich.derive import publication_graph
+from ..files import replace_folder, write
+from ..load import Sources
+from ..namespaces import OA, ORG, PROV
+from ..parallel import collection_paused
 from ..problems import Problem, StageFailed
-from .site import Site
+from ..progress import Progress
+from ..serve import query
+from ..store import subject_nodes
 from ..wikidata.analysis import Analysis
-from ..check.shacl import SH
-
-PAGES_PER_CHUNK = 500
-SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
-MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
-PAGE_EXTENSIONS = ("html", *MEDIA_TYPES)  # a resource's page and its documents
-DCAT_AP_SHAPES = ("shapes.ttl", "shapes_recommended.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")
+from . import catalog, dumps, tables
+from .conneg import conneg_rules
+from .pages import PageReuse, render_pages_showing, resource_documents
+from .site import Site
+from .sitemap import write_sitemaps, written_files
 
 
 @dataclass
@@ -48,56 +43,6 @@ class BuildResult:
     dcat_violations: int
     dcat_warnings: list[str]
     page_record: dict = field(default_factory=dict, repr=False)  # for the next build: see PageReuse
-
-
-def dcat_ap_report(catalogue: Graph, shapes_dir: Path) -> tuple[list[str], list[str]]:
-    shapes = Graph()
-    for name in DCAT_AP_SHAPES:
-        shapes.parse(shapes_dir / "dcat-ap-3.0.1" / name, format="turtle")
-    _, report, _ = pyshacl.validate(catalogue, shacl_graph=shapes, inference="none", allow_warnings=True)
-    found = {"violation": [], "warning": []}
-    for result in report.objects(None, SH.result):
-        severity = "violation" if report.value(result, SH.resultSeverity) == SH.Violation else "warning"
-        path = report.value(result, SH.resultPath)
-        found[severity].append(f"{report.value(result, SH.focusNode)} {path}: {report.value(result, SH.resultMessage)}")
-    return sorted(found["violation"]), sorted(found["warning"])
-
-
-def conneg_rules() -> tuple[str, str]:
-    apache = ["# Content negotiation: the same IRI answers HTML, Turtle, N-Triples or JSON-LD.",
-              "AddType text/turtle .ttl", "AddType application/n-triples .nt", "AddType application/ld+json .jsonld",
-              "AddType text/csv .csv", "AddType application/csvm+json .json", "Options -MultiViews",
-              "RewriteEngine On"]
-    for extension, media in MEDIA_TYPES.items():
-        escaped = media.replace("+", "\\+")
-        apache += [f"RewriteCond %{{HTTP_ACCEPT}} {escaped}", f"RewriteCond %{{REQUEST_FILENAME}}.{extension} -f",
-                   f"RewriteRule ^(.*)$ $1.{extension} [L]"]
-    apache += ["RewriteCond %{REQUEST_FILENAME}.html -f", "RewriteRule ^(.*)$ $1.html [L]"]
-    nginx = ["# nginx: include in the server block that serves publish/ (content negotiation for every IRI).",
-             "types { text/html html; text/turtle ttl; application/n-triples nt; application/ld+json jsonld; "
-             "text/csv csv; application/csvm+json json; application/gzip gz; }",
-             "map $http_accept $rdf_suffix {", "    default \".html\";"]
-    for extension, media in MEDIA_TYPES.items():
-        nginx.append(f"    ~{media.replace('+', '[+]')} \".{extension}\";")
-    nginx += ["}", "location / {", "    try_files $uri$rdf_suffix $uri $uri.html $uri/index.html =404;", "}"]
-    return "\n".join(apache) + "\n", "\n".join(nginx) + "\n"
-
-
-def write(path: Path, content: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_new(str(path), content.encode("utf-8") if isinstance(content, str) else content)
-
-
-def write_new(path: str, content: bytes) -> None:
-    """A file in a folder that exists, in three system calls: Python's open() adds three more (fstat,
-    ioctl, lseek). Measured on the pages' four small files: 54 -> 39 µs of CPU per file."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-    try:
-        unwritten = memoryview(content)
-        while unwritten:
-            unwritten = unwritten[os.write(descriptor, unwritten):]
-    finally:
-        os.close(descriptor)
 
 
 @dataclass
@@ -190,164 +135,6 @@ def commune_subsets(graph: Graph, commune_of: Callable, written: dict[str, tuple
     return subsets
 
 
-@dataclass
-class PagesWritten:
-    """What the page workers did: each page's digest, and the pages they rendered."""
-    digests: dict[str, str] = field(default_factory=dict)
-    rendered: set[str] = field(default_factory=set)
-
-
-def page_chunks(paths: list[str]) -> list[list[str]]:
-    return [paths[i:i + PAGES_PER_CHUNK] for i in range(0, len(paths), PAGES_PER_CHUNK)]
-
-
-@contextmanager
-def resource_documents(site: Site, formats: dict[str, dumps.Framing], commune_of: Callable, folder: Path,
-                       reuse: PageReuse, progress: Progress, jobs: int | None) -> Iterator[Callable[[dumps.Dump], PagesWritten]]:
-    """One HTML page and one document per RDF format for every resource, on all cores: the site and its
-    graph are read-only by now, so forked workers share them and write their own files, while this
-    process writes the rest. A page whose triples are those it had in the previous publication is
-    linked from there; its HTML may still show a page that changed, which render_pages_showing finds
-    once every page's triples are known. The pages' blocks are also the whole dump's, and their Turtle
-    their commune's file's: each chunk hands them over rather than this process making them again.
-    Gives the function that waits for every page and writes the chunks' parts into the dump in order."""
-    paths = sorted(site.documents)
-
-    def write_chunk(chunk: list[str]) -> tuple[PagesWritten, dumps.DumpPart]:
-        written, part = PagesWritten(), dumps.DumpPart()
-        for path in chunk:
-            on_page = site.described(path)
-            ordered = dumps.sorted_triples((subject, predicate, value) for subject, said in on_page.items()
-                                           for predicate, values in said.items() for value in values)
-            texts, used = part.add(ordered, formats, commune_of(site.documents[path][0]))
-            documents = {extension: formats[extension].whole(text, used) for extension, text in texts.items()}
-            written.digests[path] = digest = hashlib.sha256(documents["nt"]).hexdigest()
-            if reuse.digests.get(path) == digest and reuse.link(path, folder):
-                continue
-            documents["html"] = site.resource_page(path, on_page).encode("utf-8")
-            written.rendered.add(path)
-            stem = f"{folder}/{path}"  # the folders exist already: no Path objects, no mkdir per file
-            for extension, content in documents.items():
-                write_new(f"{stem}.{extension}", content)
-        return written, part
-
-    for folder_path in sorted({posixpath.dirname(p) for p in paths}):
-        (folder / folder_path).mkdir(parents=True, exist_ok=True)
-
-    def finish(dump: dumps.Dump) -> PagesWritten:
-        pages = PagesWritten()
-        for written, part in results:
-            dump.write(part)
-            pages.digests.update(written.digests)
-            pages.rendered |= written.rendered
-            progress.count("pages", len(pages.digests), len(paths))
-        return pages
-    with started(write_chunk, page_chunks(paths), workers=jobs) as results:
-        yield finish
-
-
-def render_pages_showing(site: Site, pages: PagesWritten, reuse: PageReuse, unpaged: str, folder: Path,
-                         progress: Progress, jobs: int | None) -> None:
-    """Render again the pages that were linked from the previous publication but show something of a
-    changed page (a label, a link, a citation's source). A page that went away counts as changed;
-    what pointed to it is found from the previous publication's documents. Every page is rendered
-    again if the triples of subjects without a page changed: finding the pages that show those would
-    cost a walk of the whole graph."""
-    again = []
-    if len(pages.rendered) < len(pages.digests):  # else every page is new (at 100,000 partnerships, 0.5 s)
-        changed = {path for path in pages.digests.keys() | reuse.digests.keys()
-                   if pages.digests.get(path) != reuse.digests.get(path)}
-        before = reuse.objects_before(changed)
-        if unpaged != reuse.unpaged or before is None:
-            shown = set(pages.digests)
-        else:
-            shown = site.pages_showing(changed) | {site.document_path(iri) for iri in before}
-        again = sorted((shown & pages.digests.keys()) - pages.rendered)
-
-    def render_chunk(chunk: list[str]) -> int:
-        for path in chunk:
-            target = f"{folder}/{path}.html"
-            os.unlink(target)  # a link to the previous publication's page, which must stay as it was
-            write_new(target, site.resource_page(path).encode("utf-8"))
-        return len(chunk)
-    with started(render_chunk, page_chunks(again), workers=jobs) as counts:
-        rendered = len(pages.rendered) + sum(counts)
-    total = len(pages.digests)
-    progress.note("pages", f"{rendered} of {total} resource pages written, {total - rendered} unchanged")
-
-
-@dataclass
-class PageReuse:
-    """The previous publication and, for each of its pages, the digest of its N-Triples document: its
-    own triples. Under the same context (code, templates, vocabulary, prefixes, base), a page whose
-    triples are unchanged has the same documents. Under another context, or with no record, nothing is
-    reused."""
-    previous: Path
-    digests: dict[str, str]
-    unpaged: str | None  # the digest of the triples whose subjects have no page
-
-    @classmethod
-    def recorded(cls, previous: Path, record: dict | None, context: str) -> PageReuse:
-        if not previous.is_dir() or not record or record.get("context") != context:
-            return cls(previous, {}, None)
-        return cls(previous, record["pages"], record["unpaged"])
-
-    def link(self, path: str, folder: Path) -> bool:
-        linked = []
-        try:
-            for extension in PAGE_EXTENSIONS:
-                os.link(self.previous / f"{path}.{extension}", folder / f"{path}.{extension}")
-                linked.append(folder / f"{path}.{extension}")
-        except OSError:  # gone from the previous publication, or another file system: render it
-            for target in linked:
-                target.unlink()
-            return False
-        return True
-
-    def objects_before(self, paths: set[str]) -> set[URIRef] | None:
-        """The IRIs the previous publication's pages pointed to, which listed those pages among their
-        incoming links; None if a page's document has gone."""
-        found = set()
-        try:
-            for path in sorted(paths & self.digests.keys()):
-                found.update(URIRef(quad.object.value) for quad in oxigraph.parse(
-                    path=str(self.previous / f"{path}.nt"), format=oxigraph.RdfFormat.N_TRIPLES)
-                    if isinstance(quad.object, oxigraph.NamedNode))
-        except OSError:
-            return None
-        return found
-
-
-def written_files(folder: Path) -> tuple[int, list[str]]:
-    """The number of files in the folder, and its HTML pages' paths in order. Paths are made from
-    strings, and only the pages' are made and sorted: at 100,000 partnerships, 1.5 million files of
-    which 385,000 pages, 4.3 -> 1.5 s."""
-    root, count, pages = len(str(folder)) + 1, 0, []
-    for top, _, names in os.walk(folder):
-        count += len(names)
-        pages.extend(posixpath.join(top[root:], name) for name in names if name.endswith(".html"))
-    return count, sorted(pages)
-
-
-def write_sitemaps(folder: Path, base: str, pages: list[str]) -> int:
-    """sitemap.xml lists every page; past the protocol's 50,000 URLs per file it becomes an index of
-    numbered sitemaps. Returns the number of files written."""
-    def urlset(chunk: list[str]) -> str:
-        return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                + "".join(f"  <url><loc>{base}{p}</loc></url>\n" for p in chunk) + "</urlset>\n")
-    if len(pages) <= SITEMAP_URLS:
-        write(folder / "sitemap.xml", urlset(pages))
-        return 1
-    names = []
-    for start in range(0, len(pages), SITEMAP_URLS):
-        names.append(f"sitemap-{start // SITEMAP_URLS + 1}.xml")
-        write(folder / names[-1], urlset(pages[start:start + SITEMAP_URLS]))
-    write(folder / "sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
-          '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-          + "".join(f"  <sitemap><loc>{base}{name}</loc></sitemap>\n" for name in names) + "</sitemapindex>\n")
-    return len(names) + 1
-
-
 def write_downloads(publication: Publication, downloads: Path, dump: dumps.Dump,
                     commune_of: Callable) -> tuple[dict[str, Path], str]:
     """The subjects that have no page, first in the whole dump (the pages bring the rest), and the
@@ -396,13 +183,12 @@ def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: 
     parts = {subset.dump for subset in subsets}
     distributions = {relative: file for relative, file in files.items() if relative not in parts}
     catalogue = catalog.catalogue(release, distributions, labels, URIRef(base + "ontology"))
-    violations, dcat_warnings = dcat_ap_report(catalogue, settings.shapes_dir)
+    violations, dcat_warnings = catalog.dcat_ap_report(catalogue, settings.shapes_dir)
     if violations:
         raise StageFailed([Problem("catalog.ttl", "-", "dcat-ap", v) for v in violations])
     write(folder / "catalog.ttl", dumps.pretty_turtle(catalogue))
     write(folder / "catalog.jsonld", dumps.jsonld(catalogue))
-    void = catalog.void_description(release, counts, [str(tw), "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#",
-                                                      "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#"],
+    void = catalog.void_description(release, counts, [str(tw), str(PROV), str(OA), str(SKOS), str(ORG)],
                                     sorted(p for p in distributions if p.startswith("downloads/twinning.") and ".jsonld" not in p),
                                     subsets, settings.sparql_endpoint)
     void_text = dumps.turtle(void, dumps.Prefixes(void))
@@ -426,7 +212,7 @@ def write_site(publication: Publication, settings: Settings, comparison: list[di
     counts = {"partnerships": len(set(graph.subjects(RDF.type, tw.Partnership))),
               "activities": len(set(graph.subjects(RDF.type, tw.Activity))),
               "figures": len(set(graph.subjects(RDF.type, tw.StatedFigure)))}
-    examples = sparql.example_queries(settings.queries_dir)
+    examples = query.example_queries(settings.queries_dir)
     for example in examples:  # the research questions travel with the data, with their expected answers
         for path in (example.path, example.expected_csv):
             if path.exists():
@@ -441,11 +227,11 @@ def write_site(publication: Publication, settings: Settings, comparison: list[di
                           "unlinked": [analysis.name(p) for p in analysis.unlinked_partners()],
                           "snapshots": analysis.reference.snapshots},
         "sparql.html": {"title": "SPARQL", "endpoint": settings.sparql_endpoint or "query", "base": base, "examples": [
-            {"name": e.name, "question": e.question, "comment": e.comment, "text": sparql.with_base(e.text, base),
+            {"name": e.name, "question": e.question, "comment": e.comment, "text": query.with_base(e.text, base),
              "federated": e.federated, "expected": e.expected_csv.exists()} for e in examples]},
     })
     for relative in sorted({str(r) for r in graph.objects(None, tw.archivedText)}):  # the evidence behind every quote
-        # (sorted as strings: rdflib's comparison of literals is Python, 1.5 s over 10,000 of them)
+        # (sorted as strings: rdflib compares literals in Python, slowly)
         write(folder / relative, (publication.data_dir / relative).read_bytes())
     write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
     apache, nginx = conneg_rules()

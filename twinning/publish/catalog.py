@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
+import pyshacl
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef, XSD
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
 
+from ..namespaces import DCATAP, EU, IANA, SH, SPDX, VCARD
 from .dumps import Counts, PublishedFile
 from ..store import new_graph
 
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-EU = "http://publications.europa.eu/resource/authority/"
-IANA = "https://www.iana.org/assignments/media-types/"
 # The DCAT-AP 3.0.1 vocabulary shapes require the algorithm IRI to start with https://spdx.org/rdf/terms
 # and to be typed spdx:ChecksumAlgorithm; we follow the official shapes.
 SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
 LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
+DCAT_AP_SHAPES = ("shapes.ttl", "shapes_recommended.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")
 
 # Terms of the EU and ADMS controlled vocabularies that the catalogue uses, with the scheme they
 # belong to, so that the catalogue validates offline against the DCAT-AP vocabulary shapes.
@@ -233,3 +233,16 @@ def void_description(release: Release, counts: Counts, vocabularies: list[str], 
                      *((DCTERMS.source, URIRef(source)) for source in subset.sources)]:
             void.add((part, p, o))
     return void
+
+
+def dcat_ap_report(catalogue: Graph, shapes_dir: Path) -> tuple[list[str], list[str]]:
+    shapes = Graph()
+    for name in DCAT_AP_SHAPES:
+        shapes.parse(shapes_dir / "dcat-ap-3.0.1" / name, format="turtle")
+    _, report, _ = pyshacl.validate(catalogue, shacl_graph=shapes, inference="none", allow_warnings=True)
+    found = {"violation": [], "warning": []}
+    for result in report.objects(None, SH.result):
+        severity = "violation" if report.value(result, SH.resultSeverity) == SH.Violation else "warning"
+        path = report.value(result, SH.resultPath)
+        found[severity].append(f"{report.value(result, SH.focusNode)} {path}: {report.value(result, SH.resultMessage)}")
+    return sorted(found["violation"]), sorted(found["warning"])

@@ -58,8 +58,7 @@ class Prefixes:
         self.namespaces = sorted(bound.items(), key=lambda item: -len(item[0]))
         self.cache: dict[str, tuple[str, tuple[str, str] | None]] = {}
         # the first namespace that starts an IRI, found in C: the data's own IRIs (a page's subjects) start
-        # with none, and each was compared with all forty namespaces in turn (20,000 partnerships: a page's
-        # Turtle 18-21 -> 15 µs)
+        # with none, and would otherwise be compared with every namespace in turn
         self.first_start = re.compile("|".join(f"({re.escape(namespace)})" for namespace, _ in self.namespaces))
 
     def split(self, iri: str) -> tuple[str, str] | None:
@@ -93,8 +92,7 @@ class Prefixes:
 
 def sorted_triples(triples: Iterable[tuple]) -> list[Row]:
     """Triples as rows, without repeats, in the one order every writer follows. A subject's triples
-    come together, so its form is made once for them, and a predicate's once per process (a page's
-    rows: 29 -> 25 µs)."""
+    come together, so its form is made once for them, and a predicate's once per process."""
     written, subject, subject_term = {}, None, ""
     for s, p, o in triples:
         if s is not subject:
@@ -151,7 +149,7 @@ def jsonld_value(written: str, term) -> str:
 def jsonld_node(block: list[Row], used: set) -> str:
     """One subject as one line of expanded JSON-LD, as the standard library's encoder writes a dict of
     lists (no indent, ", " and ": "), its values and keys made once each: the rows of a predicate
-    come together, and @type where rdf:type sorts (a page's JSON-LD: 17 -> 11 µs)."""
+    come together, and @type where rdf:type sorts."""
     subject = block[0][0]
     parts, predicate = ['{"@id": ', JSON_LINE(subject[1:-1] if subject[0] == "<" else subject)], None
     for _, p, o, term in block:
@@ -237,9 +235,8 @@ class CompressedCopy:
     """A file and its gzip, written as bytes arrive: batches are compressed and checksummed in a thread
     (zlib and hashlib let go of the GIL) while the next is produced, so memory holds a batch or two,
     never the dump, and the catalogue need not read the dump back. zlib-ng at zlib's default level 6,
-    with no name or timestamp in the header: same input, same bytes. Measured on 200 MB of the
-    N-Triples dump, against the standard library's zlib at the same level: 1.13 -> 0.64 s of CPU, and a
-    file 4% smaller; any gzip reader reads it."""
+    with no name or timestamp in the header: same input, same bytes. zlib-ng takes about half the CPU
+    of the standard library's zlib at the same level (docs/performance.md); any gzip reader reads it."""
     BATCH = 1 << 22
 
     def __init__(self, path: Path):
@@ -401,8 +398,7 @@ class Dump:
     def close(self) -> tuple[dict[Path, PublishedFile], Counts, dict[str, tuple[Path, int]]]:
         """The dump's files and its subsets' with their sizes and checksums, its counts, and each subset's
         Turtle file and number of triples. The formats are closed on threads: Turtle's copy of its
-        waiting body after its prefixes runs mostly outside the GIL (at 100,000 partnerships, 2 s),
-        beside the subsets."""
+        waiting body after its prefixes runs mostly outside the GIL, beside the subsets."""
         with ThreadPoolExecutor(max_workers=len(self.files)) as closing:
             closed = [closing.submit(file.close, self.whole.used) for file in self.files.values()]
             files, subsets = self.write_subsets()

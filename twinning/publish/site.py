@@ -13,15 +13,13 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 from ..store import first_value, links_to, object_nodes, subject_nodes, value_of, values_by_predicate
+from ..labels import chosen, labels_by_node
+from ..namespaces import OA, PROV, WD
 from ..wikidata.reference import qid_of
 
-OA = Namespace("http://www.w3.org/ns/oa#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
 EXACT, QUOTED_FROM = OA.exact, PROV.wasQuotedFrom  # rdflib's Namespace makes a new term at each use
-WDT = "http://www.wikidata.org/entity/"
 INCOMING_SHOWN = 1_000  # links to a resource listed on its page, at most
 LINKS_REMEMBERED = 1 << 16  # rendered links a process keeps, the most recently used
-LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, Namespace("http://xmlns.com/foaf/0.1/").name)  # in order of preference
 
 
 def relative_path(target: str, from_page: str) -> str:
@@ -46,25 +44,11 @@ def folder_path(target_folder: str, from_folder: str) -> str:
 def environment() -> Environment:
     """Templates are read once: they are the package's own and do not change while it runs, and
     Jinja's check for changes costs four file-system calls per page. The navigation is the same on
-    every page at one depth: rendered once per depth, not once per page (its ten links were a tenth
-    of a resource page's rendering)."""
+    every page at one depth: rendered once per depth, not once per page."""
     env = Environment(loader=PackageLoader("twinning.publish", "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
     env.globals["navigation"] = lru_cache(maxsize=None)(env.get_template("fragments.html").module.navigation)
     return env
-
-
-def labels_by_node(graph: Graph) -> dict:
-    """Each node's labels from the first of LABEL_PROPERTIES that it has, in one pass over those
-    properties: the pages ask for the labels of most nodes, and a lookup per node costs more than the
-    whole pass. Worked out before the page workers fork, so they share it."""
-    found: dict = {}
-    for rank, prop in enumerate(LABEL_PROPERTIES):
-        for node, value in graph.subject_objects(prop):
-            known = found.setdefault(node, (rank, []))
-            if known[0] == rank:
-                known[1].append(value)
-    return {node: values for node, (_, values) in found.items()}
 
 
 @dataclass
@@ -120,8 +104,8 @@ class Site:
 
     def find_label(self, node, language: str) -> str:
         values = self.label_values.get(node)
-        if values:
-            return str(min(values, key=lambda v: (getattr(v, "language", None) != language, str(v))))
+        if values:  # worked out before the page workers fork, so they share it
+            return chosen(values, language)
         text = str(node)
         if text.startswith(self.base_iri):
             return text[len(self.base_iri):]
@@ -136,22 +120,21 @@ class Site:
     def rendered_link(self, node, folder: str, titled: bool = False) -> str:
         """A link to the node from the pages of a folder, as fragments.html renders it; titled with the
         node's IRI for a property. Pages link to the same properties, kinds, communes and partners
-        over and over (at 20,000 partnerships, a page's rows all link to 121 properties from their
-        folders, and 72% of its links to other nodes are repeats), so Site.link remembers them."""
+        over and over, so Site.link remembers them."""
         href, label = self.href(node, folder + "/"), self.label(node)
         return self.fragments.property_link(href, str(node), label) if titled else self.fragments.link(href, label)
 
     def value_view(self, value, folder: str) -> dict:
         """The page template reads views by item, as Jinja's `value.href` first asks for an attribute,
-        which fails on a dict (a third of the rendering)."""
+        which fails on a dict at a cost."""
         if isinstance(value, Literal):
             return {"link": None, "text": str(value), "lang": value.language,
                     "datatype": self.prefixed_name(value.datatype) if value.datatype else None}
         return {"link": self.link(value, folder)}
 
     def outgoing(self, node) -> dict:
-        """One walk of the node's triples serves its rows, citations and types (a page made some forty
-        walks through rdflib's layers of generators, a quarter of its view)."""
+        """One walk of the node's triples serves its rows, citations and types, rather than a walk
+        through rdflib's layers of generators for each."""
         return values_by_predicate(self.graph, node)
 
     def description(self, values_of: dict, folder: str) -> list[dict]:
@@ -206,7 +189,7 @@ class Site:
     def incoming(self, main, path: str) -> tuple[list[tuple], int | None]:
         """The links to the page's resource from other pages, by label, and how many there are if not all
         are shown. Past INCOMING_SHOWN links, the first by IRI are shown: a class's page would list every
-        instance (at 100,000 partnerships, a 62 MB page for tw:Citation, which no browser shows usefully)."""
+        instance (every citation for tw:Citation: a page no browser shows usefully)."""
         links = {(s, p) for s, p in links_to(self.graph, main)
                  if isinstance(s, URIRef) and self.document_path(s) != path}
         shown, total = links, None
@@ -250,7 +233,7 @@ class Site:
     # Index pages -----------------------------------------------------------------------------
 
     def communes(self) -> list[dict]:
-        """Each partnership's triples are walked once (at 100,000 partnerships, six lookups each cost 5 s)."""
+        """Each partnership's triples are walked once, not once per value shown."""
         tw = self.tw
         result = []
         for commune in sorted(self.graph.subjects(RDF.type, tw.Commune), key=self.label):
@@ -275,7 +258,7 @@ class Site:
             groups[str(value_of(self.graph, partner, tw.countryCode))].append(
                 {"label": self.label(partner), "href": self.href(partner, "partners.html"),
                  "type": self.label(value_of(self.graph, partner, RDF.type)),
-                 "qid": str(value_of(self.graph, partner, tw.wikidataItem) or "").removeprefix(WDT)})
+                 "qid": str(value_of(self.graph, partner, tw.wikidataItem) or "").removeprefix(str(WD))})
         return [(country, sorted(items, key=lambda i: (i["label"], i["href"]))) for country, items in sorted(groups.items())]
 
     def timeline(self) -> list[dict]:

@@ -8,13 +8,14 @@ import json
 from functools import lru_cache, partial
 from typing import Callable
 
-from rdflib import RDF, RDFS, Graph, Namespace
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib import RDF, Graph, Namespace
+from rdflib.namespace import DCTERMS
 
+from ..labels import label_among, label_of
+from ..namespaces import PROV, WD
 from ..store import first_value, value_of, values_by_predicate
 
-WD_PREFIX = "http://www.wikidata.org/entity/"
-QUOTED_FROM = Namespace("http://www.w3.org/ns/prov#").wasQuotedFrom
+QUOTED_FROM = PROV.wasQuotedFrom  # rdflib's Namespace makes a new term at each use
 
 PARTNERSHIP_COLUMNS = [
     ("iri", "IRI of the partnership", "anyURI"),
@@ -58,16 +59,7 @@ ACTIVITY_COLUMNS = [
 def label(graph: Graph, node, language: str = "en") -> str:
     if node is None:
         return ""
-    return said_label(values_by_predicate(graph, node), node, language)
-
-
-def said_label(said: dict, node, language: str) -> str:
-    """The node's label in the language, or another, from its values by predicate."""
-    for prop in (SKOS.prefLabel, RDFS.label):
-        values = said.get(prop)
-        if values:
-            return str(min(values, key=lambda v: (v.language != language, str(v))))
-    return str(node)
+    return label_of(graph, node, language) or str(node)
 
 
 def remembered(find: Callable[..., str], graph: Graph) -> Callable[..., str]:
@@ -106,7 +98,7 @@ def partnership_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
         rows.append([
             str(partnership), fact(commune, tw.inseeCode), named(commune, "fr"),
             " | ".join(named(p, "fr") for p in others),
-            " | ".join(fact(p, tw.wikidataItem).removeprefix(WD_PREFIX) for p in others),
+            " | ".join(fact(p, tw.wikidataItem).removeprefix(str(WD)) for p in others),
             " | ".join(fact(p, tw.countryCode) for p in others),
             named(first_value(said, tw.kind)),
             least(said.get(tw.startDate, ())), least(said.get(tw.endDate, ())),
@@ -122,7 +114,7 @@ def activity_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
         said = values_by_predicate(graph, activity)
         source, commune = source_and_commune(graph, said, tw)
         rows.append([
-            str(activity), said_label(said, activity, "fr"),
+            str(activity), label_among(said, "fr") or str(activity),
             " | ".join(sorted(str(p) for p in said.get(tw.partnership, ()))),
             fact(commune, tw.inseeCode), least(said.get(tw.statedPeriod, ())),
             least(said.get(tw.startDate, ())), least(said.get(tw.endDate, ())),

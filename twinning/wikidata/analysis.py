@@ -17,10 +17,11 @@ from functools import cached_property
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from ..labels import label_of
+from ..namespaces import WDT
 from ..store import new_graph
 from ..wikidata.reference import qid_of
 
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
 STATES = ("confirmed", "unconfirmed", "suspicious")
 
 
@@ -116,8 +117,7 @@ class Analysis:
         return {str(n) for p in (RDFS.label, SKOS.altLabel) for n in self.graph.objects(place, p)}
 
     def name(self, place) -> str:
-        labels = sorted(self.graph.objects(place, RDFS.label), key=lambda l: (l.language != "fr", str(l)))
-        return str(labels[0]) if labels else str(place)
+        return label_of(self.graph, place, "fr") or str(place)
 
     def item_of(self, place) -> URIRef | None:
         link = self.graph.value(place, self.tw.wikidataLink)

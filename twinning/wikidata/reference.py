@@ -13,8 +13,8 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
 from rdflib.namespace import DCTERMS
 
-WD = Namespace("http://www.wikidata.org/entity/")
-GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+from ..namespaces import GEO, WD
+
 CC0 = URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
 # Reference files keep their IRIs relative to the base IRI, so they hold under any base: they are
 # made on a base that never occurs in real data, which is cut off once they are serialised.

@@ -12,7 +12,8 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
 from rdflib.namespace import DCTERMS
 
 from ..serve import query as sparql
-from .reference import CC0, GEO, PLACEHOLDER_BASE, PLACEHOLDER_TW, WD, commune_items, linked_items, qid_of
+from ..namespaces import GEO, WD
+from .reference import CC0, PLACEHOLDER_BASE, PLACEHOLDER_TW, commune_items, linked_items, qid_of
 
 FACTS_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX wd: <http://www.wikidata.org/entity/>

@@ -16,7 +16,7 @@ import pytest
 from SPARQLWrapper import POST, SPARQLWrapper
 
 from conftest import ROOT
-from twinning.serve import push as graph_store
+from twinning.serve import push
 from twinning.serve import query as sparql
 from twinning.config import load_settings
 from twinning.serve.server import free_port, oxigraph_command
@@ -204,11 +204,11 @@ def graph_size(url: str, graph: str) -> int:
 
 def test_push_replaces_the_named_graph(built, writable_store):
     graph = BASE + "dataset/twinning"
-    stale = urllib.request.Request(graph_store.graph_url(writable_store + "/store", graph), method="PUT",
+    stale = urllib.request.Request(push.graph_url(writable_store + "/store", graph), method="PUT",
                                    data=b"<urn:x:stale> <urn:x:p> <urn:x:o> .\n",
                                    headers={"Content-Type": "application/n-triples"})
     urllib.request.urlopen(stale).close()
-    other = urllib.request.Request(graph_store.graph_url(writable_store + "/store", "urn:x:other"), method="PUT",
+    other = urllib.request.Request(push.graph_url(writable_store + "/store", "urn:x:other"), method="PUT",
                                    data=b"<urn:x:keep> <urn:x:p> <urn:x:o> .\n",
                                    headers={"Content-Type": "application/n-triples"})
     urllib.request.urlopen(other).close()

@@ -30,8 +30,9 @@ from .wikidata import reference, sync
 from .wikidata.analysis import STATES, Analysis
 
 DESCRIPTION = """Publish the international partnerships of French communes as linked open data:
-validate the Turtle in data/ against its archived sources and the SHACL shapes, build dumps, a
-DCAT-AP catalogue and a static site into publish/, then query, serve or push what was built."""
+validate the Turtle in data/ against its archived sources and the SHACL shapes,
+build dumps, a DCAT-AP catalogue and a static site into publish/, then query,
+serve or push what was built. Global options go before or after the command."""
 EXAMPLES = """examples:
   twinning validate
   twinning build --base-iri https://data.example.fr/twinning/ --release-date 2026-12-01

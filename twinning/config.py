@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, replace
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -49,9 +50,10 @@ class Settings:
     reuse_cache: bool = True
     jobs: int | None = None  # worker processes at once; None: every core this process may use
 
-    @property
+    @cached_property
     def tw(self) -> Namespace:
-        """The ontology namespace lives under the base IRI, like every other resource."""
+        """The ontology namespace lives under the base IRI, like every other resource. One per
+        settings, so that the terms it keeps are kept for every stage that asks."""
         return OntologyNamespace(self.base_iri + "ontology/")
 
     @property

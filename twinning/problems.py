@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rdflib import BNode, Graph
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -37,3 +39,13 @@ def format_report(problems: list[Problem]) -> str:
             lines.append(f"{len(chosen)} {severity}(s):")
             lines.extend(f"  {p}" for p in chosen)
     return "\n".join(lines)
+
+
+def describe(node, graph: Graph) -> str:
+    """A resource as a problem names it: an IRI as itself, a blank node by the resource that points
+    at it ("tw:citation of …/partnership/x"), so a curator can find it."""
+    if not isinstance(node, BNode):
+        return str(node)
+    for subject, predicate in graph.subject_predicates(node):
+        return f"{graph.namespace_manager.normalizeUri(predicate)} of {describe(subject, graph)}"
+    return "a blank node"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef, XSD
 
-from ..load.sources import Sources, describe
+from ..load.sources import Sources
 from ..namespaces import OA, PROV
 from ..store import distinct_terms
-from ..problems import Problem
+from ..problems import Problem, describe
 
 # Lower-case ASCII words separated by "-" or "/", with an optional "#fragment": readable and stable.
 DATA_PATH = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*(?:#[a-z0-9]+(?:-[a-z0-9]+)*)?")

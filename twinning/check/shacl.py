@@ -18,11 +18,11 @@ from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.store import Store
 
 from ..cache import ResultCache, code_digest, digest_of
-from ..load.sources import Sources, describe
+from ..load.sources import Sources
 from ..namespaces import SH
 from ..store import new_graph
 from ..parallel import collection_paused, started
-from ..problems import Problem
+from ..problems import Problem, describe
 from ..progress import Progress
 
 SUBJECTS_PER_SHARD = 5_000

@@ -229,12 +229,3 @@ def data_files(settings: Settings) -> Iterator[ReadFile]:
                  workers=1, apart=True) as read:
         for chunk in read:
             yield from chunk
-
-
-def describe(node, graph: Graph) -> str:
-    """Name a blank node by the resource that points at it, so a curator can find it."""
-    if not isinstance(node, BNode):
-        return str(node)
-    for subject, predicate in graph.subject_predicates(node):
-        return f"{graph.namespace_manager.normalizeUri(predicate)} of {describe(subject, graph)}"
-    return "a blank node"

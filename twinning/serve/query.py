@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import socket
 import urllib.error
@@ -120,7 +121,7 @@ def ask_endpoint(url: str, text: str, base_iri: str, timeout: float = 30) -> Ans
     client = SPARQLWrapper(url)
     client.setQuery(with_base(text, base_iri))
     client.setReturnFormat(JSON)
-    client.setTimeout(int(timeout))
+    client.setTimeout(math.ceil(timeout))  # whole seconds: a fraction must not become no time at all
     client.setMethod("POST")
     if client.queryType not in ("SELECT", "ASK"):
         raise QueryFailed("twinning query answers SELECT and ASK; use the dumps or the server for CONSTRUCT")

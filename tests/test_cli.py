@@ -3,6 +3,7 @@ never a traceback, for what a user gets wrong."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -111,6 +112,7 @@ def test_every_build_warns_while_the_base_is_the_placeholder(project_copy, capsy
 @pytest.mark.parametrize("args, status, message", [
     (["--base-iri", "data.example.fr/twinning", "validate"], 2, "argument --base-iri: 'data.example.fr/twinning' is not a base IRI"),
     (["validate", "--jobs", "0"], 2, "argument --jobs: 0 is too small: give at least 1"),
+    (["build", "--output", "pyproject.toml"], 2, "argument --output: pyproject.toml is a file, not a folder"),
     (["query", "--file", "queries/no-such-question.rq"], 1, "cannot read the query file queries/no-such-question.rq"),
     (["query", "--endpoint", "ftp://example.org/sparql", "ASK {}"], 2, "is not an http(s) URL"),
     (["push", "--graph-store", "localhost:7878/store"], 2, "argument --graph-store: 'localhost:7878/store' is not an http(s) URL"),
@@ -134,3 +136,15 @@ def test_a_build_that_cannot_write_its_output_says_so(project_copy):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "twinning build: cannot write the publication: " in result.stderr
     assert result.stderr.rstrip().endswith(f"{blocker / 'publish'} left as it was")
+
+
+def test_an_interrupted_command_says_so_without_a_traceback(monkeypatch, capsys):
+    def interrupted(argv=None):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "main", interrupted)
+    try:
+        with pytest.raises(SystemExit) as stop:
+            cli.run()
+    finally:
+        gc.unfreeze()  # run() freezes what the command left, as its process ends: this one goes on
+    assert stop.value.code == 130 and capsys.readouterr().err == "twinning: interrupted\n"

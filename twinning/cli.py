@@ -248,6 +248,13 @@ def web_address(text: str) -> str:
     return text
 
 
+def output_folder(text: str) -> str:
+    """A build replaces its output folder whole: a file of that name is not the user's publication."""
+    if Path(text).exists() and not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a file, not a folder: give a folder to publish into")
+    return text
+
+
 def port(text: str) -> int:
     value = at_least(0)(text)
     if value > 65535:
@@ -295,7 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
     build_command = command(commands, "build", "validate, then publish dumps, catalogue, VoID, site and CSV",
                             cmd_build, "Validate, then write the publication to a temporary folder and swap it into "
                             "place: a failed build leaves the previous publication as it was.", (no_cache,))
-    build_command.add_argument("--output", metavar="DIR", help="the folder to publish into (default: publish/)")
+    build_command.add_argument("--output", metavar="DIR", type=output_folder,
+                               help="the folder to publish into, replaced whole (default: publish/)")
     build_command.add_argument("--release-date", metavar="YYYY-MM-DD",
                                type=argument(lambda text: checked_date(text, "--release-date")),
                                help="release date of the catalogue (default: [tool.twinning] release_date)")
@@ -375,7 +383,11 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:
     """The `twinning` command. Its process ends with the command, so what the command left is frozen
     rather than walked by Python's last full collection."""
-    status = main()
+    try:
+        status = main()
+    except KeyboardInterrupt:  # a build leaves its output as it was; the user asked to stop
+        print("twinning: interrupted", file=sys.stderr)
+        status = 130
     gc.freeze()
     sys.exit(status)
 

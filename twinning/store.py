@@ -48,7 +48,7 @@ def insert(index: dict, first, second, third) -> bool:
 
 def discard(index: dict, first, second, third) -> None:
     """An emptied entry stays in place, empty, as in SimpleMemory: what is added again after a removal
-    (blank nodes renamed) comes back where it was."""
+    comes back where it was."""
     inner = index[first]
     held = inner[second]
     if type(held) is dict:

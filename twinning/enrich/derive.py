@@ -54,17 +54,29 @@ def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> dict[BNode, URIRef]:
 
 def publication_graph(sources: Sources, tw: Namespace, base_iri: str) -> tuple[Graph, Analysis]:
     """A new graph: the data, its blank nodes named, with the vocabulary and everything derived from
-    them: the twinning shortcut, each Wikidata link's state (and tw:wikidataItem for confirmed ones
-    only), and the comparison with P190. The analysis reads the graph before anything derived is
-    added to it. The loaded sources stay as they were: the stages before may still read them."""
+    them. The loaded sources stay as they were: the stages before may still read them."""
+    graph = named_copy(sources, tw)
+    return graph, derive(graph, tw, base_iri)
+
+
+def named_copy(sources: Sources, tw: Namespace) -> Graph:
+    """A new graph of the data, its blank nodes named (see skolemise), and the vocabulary. Once it is
+    made, nothing of the publication reads the loaded data graph again."""
     data = sources.data
     types = {citation: tw.Citation for citation in data.objects(None, tw.citation)}
     names = skolemise(data, types)
-    graph = new_graph(data.namespace_manager)
+    graph = new_graph(data)
     graph.store.addN((names.get(s, s), p, names.get(o, o), graph) for s, p, o in data)
     graph.store.addN((names.get(node, node), RDF.type, cls, graph) for node, cls in types.items())
     graph.addN((s, p, o, graph) for s, p, o in sources.vocabulary)
+    return graph
+
+
+def derive(graph: Graph, tw: Namespace, base_iri: str) -> Analysis:
+    """Add to the graph what is derived from it: the twinning shortcut, each Wikidata link's state (and
+    tw:wikidataItem for confirmed ones only), and the comparison with P190. The analysis reads the
+    graph before anything derived is added to it."""
     analysis = Analysis(graph, tw)
     derived = twinned_with(graph, tw) + list(analysis.link_graph(base_iri)) + list(analysis.comparison_graph(base_iri))
     graph.addN((s, p, o, graph) for s, p, o in derived)
-    return graph, analysis
+    return analysis

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, SKOS
 from ..cache import ResultCache, code_digest, digest_of
 from ..check.verify import verifying
 from ..config import Settings
-from ..enrich.derive import publication_graph
+from ..enrich.derive import derive, named_copy
 from ..files import replace_folder, write
 from ..load import Sources
 from ..namespaces import OA, ORG, PROV
@@ -61,8 +61,13 @@ class Publication:
 
 
 def enriched(sources: Sources, settings: Settings, progress: Progress) -> Publication:
+    """The publication made from the sources. Once the publication has its own graph, the loaded
+    data's store is closed: the build reads it no more (validation's workers have their own copy),
+    and its memory is what the pages then use."""
     with progress.stage("enrich"):
-        graph, analysis = publication_graph(sources, settings.tw, settings.base_iri)
+        graph = named_copy(sources, settings.tw)
+        sources.data.close()
+        analysis = derive(graph, settings.tw, settings.base_iri)
         return Publication(graph, analysis, Site(graph, settings.base_iri, settings.tw), sources.vocabulary,
                            sources.shapes, sources.origin, sources.data_dir, sources.schema_digest())
 
@@ -79,7 +84,6 @@ def build(settings: Settings, release_date: str, progress: Progress | None = Non
             pending.verified()  # where the data is wrong, its problems explain the failure better
             raise
         warnings = pending.verified().warnings
-        pending.sources.data.close()  # the publication has its own graph: the loaded one is read no more
         return publish(publication, warnings, settings, release_date, progress), warnings
 
 

@@ -259,7 +259,8 @@ def one_pass_per_property(shapes: Graph) -> Graph:
     shape's targets itself. pySHACL evaluates a node shape's sh:property once per focus node, a targeted
     shape once for all its focus nodes; SHACL gives the same results either way, since a property
     shape's results do not depend on the node shape that holds it. A node shape that other shapes
-    refer to (sh:node, sh:or...) or that is deactivated keeps its property shapes."""
+    refer to (sh:node, sh:or...), that is deactivated, or that is closed (sh:closed allows the paths
+    of its own property shapes) keeps its property shapes."""
     copy = Graph()
     copy.namespace_manager = shapes.namespace_manager
     copy.addN((s, p, o, copy) for s, p, o in shapes)
@@ -267,12 +268,17 @@ def one_pass_per_property(shapes: Graph) -> Graph:
     for shape in set(shapes.subjects(None, None)) - referred:
         targets = [(declaration, value) for declaration, value in shapes.predicate_objects(shape)
                    if declaration in TARGETS]
-        if not targets or (shape, SH.deactivated, Literal(True)) in shapes:
+        if not targets or any(is_true(shapes, shape, flag) for flag in (SH.deactivated, SH.closed)):
             continue
         for property_shape in shapes.objects(shape, SH.property):
             copy.remove((shape, SH.property, property_shape))
             copy.addN((property_shape, declaration, value, copy) for declaration, value in targets)
     return copy
+
+
+def is_true(shapes: Graph, shape, flag: URIRef) -> bool:
+    """Whether the shape sets a boolean parameter to true, in any of its lexical forms ("true", "1")."""
+    return any(isinstance(value, Literal) and value.value is True for value in shapes.objects(shape, flag))
 
 
 def focus_selections(shapes: Graph, graph: Graph, shard_of) -> dict:

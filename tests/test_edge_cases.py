@@ -15,6 +15,8 @@ from rdflib.compare import isomorphic
 
 from conftest import ROOT, edit
 from twinning import dumps
+from twinning import validate as validate_stage
+from twinning.cache import ResultCache
 from twinning.config import load_settings
 from twinning.enrich import publication_graph
 from twinning.load import load
@@ -95,3 +97,50 @@ def test_json_ld_writes_a_blank_node_class_as_a_blank_node():
     assert {"@id": str(EX.a), "@type": [str(EX.Thing), "_:cls"]} in json.loads(written)["@graph"]
     assert isomorphic(Graph().parse(data=written, format="json-ld"), graph)
     assert len(list(pyoxigraph.parse(written, format=pyoxigraph.RdfFormat.JSON_LD))) == len(graph)
+
+
+def validated_with_and_without_cache(project, cache_folder) -> tuple[list, list]:
+    sources = load(load_settings(project))
+    return validate_stage.validate(sources, cache=ResultCache(cache_folder)), validate_stage.validate(sources)
+
+
+def test_a_value_stated_in_two_shards_is_reported_by_each_at_its_own_resources_only(project_copy, tmp_path, monkeypatch):
+    """A value selected with sh:targetObjectsOf is reported at every resource that states it; a shard's
+    cached result must not name resources of another shard, whose edit would leave it stale."""
+    monkeypatch.setattr(validate_stage, "SUBJECTS_PER_SHARD", 20)
+    first, second = project_copy / "data" / "angers.ttl", project_copy / "data" / "bagneux.ttl"
+    shards = validate_stage.file_shards(load(load_settings(project_copy)))
+    assert not any({"data/angers.ttl", "data/bagneux.ttl"} <= set(files) for files in shards)
+    for commune in (first, second):
+        edit(commune, "tw:kind kind:twinning ;", "tw:kind kind:no-such-kind ;")
+    cached, fresh = validated_with_and_without_cache(project_copy, tmp_path / "cache")
+    assert cached == fresh
+    assert {p.file for p in fresh if p.rule == "shacl tw:kind/skos:inScheme HasValue"} == {"data/angers.ttl",
+                                                                                          "data/bagneux.ttl"}
+    edit(second, "tw:kind kind:no-such-kind ;", "tw:kind kind:twinning ;")
+    cached, fresh = validated_with_and_without_cache(project_copy, tmp_path / "cache")
+    assert {p.file for p in fresh if p.rule == "shacl tw:kind/skos:inScheme HasValue"} == {"data/angers.ttl"}
+    assert cached == fresh
+
+
+def test_shapes_that_read_links_to_a_node_make_every_file_part_of_every_shard_key(project_copy, tmp_path, monkeypatch):
+    """sh:inversePath reads triples that the node's own shard does not reach: a file added elsewhere
+    changes its result, so a cached one must not stand in for it."""
+    monkeypatch.setattr(validate_stage, "SUBJECTS_PER_SHARD", 20)
+    with (project_copy / "shapes" / "twinning-shapes.ttl").open("a", encoding="utf-8") as shapes:
+        shapes.write(textwrap.dedent("""
+            shape:NothingPointsToVanadzor a sh:NodeShape ;
+                sh:targetNode <partner/vanadzor> ;
+                sh:property [ sh:path [ sh:inversePath rdfs:seeAlso ] ; sh:maxCount 0 ;
+                    sh:message "Nothing points to this partner with rdfs:seeAlso." ] .
+            """))
+    cached, fresh = validated_with_and_without_cache(project_copy, tmp_path / "cache")
+    assert cached == fresh == []
+    (project_copy / "data" / "zz-links.ttl").write_text(
+        "<note/x> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <partner/vanadzor> .\n", encoding="utf-8")
+    shards = validate_stage.file_shards(load(load_settings(project_copy)))
+    assert not any({"data/partners.ttl", "data/zz-links.ttl"} <= set(files) for files in shards)
+    cached, fresh = validated_with_and_without_cache(project_copy, tmp_path / "cache")
+    assert [(p.file, p.resource, p.rule) for p in fresh] == [
+        ("data/partners.ttl", "https://example.org/twinning/partner/vanadzor", "shacl MaxCount")]
+    assert cached == fresh

@@ -22,6 +22,8 @@ from generate_corpus import generate  # noqa: E402
 
 SNAPSHOTS = ROOT / "data" / "reference" / "snapshots"
 
+pytestmark = pytest.mark.slow
+
 
 def validate_project(project: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "twinning.cli", "--project", str(project), "validate"],
@@ -108,7 +110,7 @@ def test_shards_report_what_one_pass_reports(tmp_path, monkeypatch):
     literal, or a partner, is reported by the shard that owns the triple pointing at it, at the
     resource that states it; the vocabulary, which no shard owns, by every shard."""
     project = tmp_path / "corpus"
-    generate(project, 200, 20, seed=3)
+    generate(project, 100, 10, seed=3)
     first = sorted((project / "data").glob("commune-*.ttl"))[0]
     edit(first, "tw:kind kind:", "tw:kind kind:no-such-kind , kind:")
     edit(first, 'tw:startDate "', 'tw:startDate "an "@fr , "')

@@ -4,6 +4,8 @@ what a build from nothing gives: a cached result must never stand in for a chang
 from __future__ import annotations
 
 import multiprocessing
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,7 @@ from conftest import ROOT, edit
 from twinning.publish import build as build_stage
 from twinning.publish import catalog, pages
 from twinning.check import shacl as validate_stage
+from twinning.cache import ResultCache, digest_of
 from twinning.config import load_settings
 from twinning.problems import StageFailed
 from twinning.progress import Progress
@@ -37,14 +40,45 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture
-def corpus(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setattr(validate_stage, "SUBJECTS_PER_SHARD", 100)
-    project = tmp_path / "corpus"
+def generated(project: Path) -> Path:
     generate(project, 120, 12, seed=5)
     return project
 
 
+@pytest.fixture
+def corpus(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setattr(validate_stage, "SUBJECTS_PER_SHARD", 100)
+    return generated(tmp_path / "corpus")
+
+
+@pytest.fixture(scope="session")
+def first_build(tmp_path_factory) -> Path:
+    """The corpus and its build into publish/, made once per test run (per xdist worker)."""
+    project = generated(tmp_path_factory.mktemp("first-build") / "corpus")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validate_stage, "SUBJECTS_PER_SHARD", 100)
+        build(project, project / "publish")
+    return project
+
+
+@pytest.fixture
+def built_corpus(first_build, tmp_path, monkeypatch) -> Path:
+    """A copy of the built corpus, as if the test had built it: the publication hard-linked (a build
+    writes new files, never into those of the previous publication), the cache copied, and the
+    record of the pages, which the cache keeps by output folder, kept for the copy's."""
+    monkeypatch.setattr(validate_stage, "SUBJECTS_PER_SHARD", 100)
+    project = tmp_path / "corpus"
+    shutil.copytree(first_build, project, ignore=lambda folder, _: ["publish"] if folder == str(first_build) else [])
+    shutil.copytree(first_build / "publish", project / "publish", copy_function=os.link)
+    settings = load_settings(project)
+    cache = ResultCache(settings.cache_dir)
+    cache.put("pages", digest_of(str(settings.with_overrides(output=str(project / "publish")).output_dir)),
+              cache.get("pages", digest_of(str(load_settings(first_build).with_overrides(
+                  output=str(first_build / "publish")).output_dir))))
+    return project
+
+
+@pytest.mark.slow
 def test_a_rebuild_after_one_edit_redoes_only_that_commune_and_equals_a_full_build(corpus, tmp_path):
     output = corpus / "publish"
     first = build(corpus, output)
@@ -102,11 +136,11 @@ def remove_a_commune(project: Path) -> None:
     sorted((project / "data").glob("commune-*.ttl"))[5].unlink()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", [rename_a_partner, rename_a_source, rename_a_partnership,
                                     change_a_kind, swap_a_partner, remove_a_commune])
-def test_the_pages_that_show_a_changed_page_are_rendered_again(corpus, tmp_path, change):
-    output = corpus / "publish"
-    build(corpus, output)
+def test_the_pages_that_show_a_changed_page_are_rendered_again(built_corpus, tmp_path, change):
+    corpus, output = built_corpus, built_corpus / "publish"
     change(corpus)
     rebuilt = build(corpus, output)
     written, total = (int(n) for n in rebuilt["pages"].split(" resource")[0].split(" of "))
@@ -116,9 +150,9 @@ def test_the_pages_that_show_a_changed_page_are_rendered_again(corpus, tmp_path,
     assert tree(output) == tree(from_nothing)
 
 
-def test_an_error_in_an_edited_commune_is_caught_and_stays_caught(corpus):
-    output = corpus / "publish"
-    build(corpus, output)
+@pytest.mark.slow
+def test_an_error_in_an_edited_commune_is_caught_and_stays_caught(built_corpus):
+    corpus, output = built_corpus, built_corpus / "publish"
     before = tree(output)
     commune = sorted((corpus / "data").glob("commune-*.ttl"))[2]
     edit(commune, "tw:kind kind:", "tw:kind kind:no-such-kind , kind:")
@@ -130,6 +164,7 @@ def test_an_error_in_an_edited_commune_is_caught_and_stays_caught(corpus):
     assert tree(output) == before
 
 
+@pytest.mark.slow
 def test_no_cache_redoes_everything(project_copy):
     def validate(*options: str) -> str:
         result = subprocess.run([sys.executable, "-m", "twinning.cli", "--project", str(project_copy), "validate",
@@ -142,11 +177,12 @@ def test_no_cache_redoes_everything(project_copy):
     assert "1 of 1 shards validated, 0 unchanged" in validate("--no-cache")
 
 
-def test_a_failure_while_the_pages_are_written_stops_their_workers_and_keeps_the_publication(corpus, monkeypatch):
+@pytest.mark.slow
+def test_a_failure_while_the_pages_are_written_stops_their_workers_and_keeps_the_publication(built_corpus,
+                                                                                           monkeypatch):
     """The pages are written by workers while this process writes the downloads and the catalogue: a
     failure there (here a DCAT-AP violation) must stop the workers and leave the previous output."""
-    output = corpus / "publish"
-    build(corpus, output)
+    corpus, output = built_corpus, built_corpus / "publish"
     before = tree(output)
     monkeypatch.setattr(pages, "PAGES_PER_CHUNK", 20)  # several chunks, so forked workers write them
     monkeypatch.setattr(catalog, "dcat_ap_report", lambda catalogue, shapes_dir: (["a violation"], []))

@@ -134,6 +134,7 @@ def test_updates_are_refused_and_change_nothing(server, target):
     assert answer.boolean is False
 
 
+@pytest.mark.slow
 def test_a_runaway_query_is_stopped_by_the_timeout(server):
     started = time.monotonic()
     with pytest.raises(sparql.QueryFailed):

@@ -7,8 +7,12 @@ import gc
 import multiprocessing
 import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence
+
+from .problems import Problem, StageFailed
 
 _task: Callable | None = None  # set just before forking; the children inherit it
 _long_lived_blocks = 0  # open long_lived() blocks: the outermost one unfreezes
@@ -27,17 +31,26 @@ def started(task: Callable, chunks: Sequence, workers: int | None = None, apart:
     """Starts task(chunk) for every chunk in forked workers at once, and gives the iterator of their
     results, in order, so that this process can do other work while they run. Where one worker is
     enough, the tasks run in this process as the results are read, unless `apart`: then a worker runs
-    them, and this process may change what they read meanwhile, since the worker has its own copy."""
+    them, and this process may change what they read meanwhile, since the worker has its own copy.
+    A worker that dies (the system kills it when memory runs out) fails the work with StageFailed,
+    rather than leaving this process waiting for its results; on leaving, the chunks not started are
+    dropped and the workers end once their chunk is done."""
     global _task
     workers = min(len(chunks), workers or workers_available())
     if workers < 1 or (workers == 1 and not apart):
         yield (task(chunk) for chunk in chunks)
         return
     _task = task
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:  # the workers' collections do not walk the inherited heap, so they do not copy its pages either
-        with long_lived(), prompt_handover(), multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield pool.imap(_run, chunks)
+        with long_lived(), prompt_handover():
+            yield pool.map(_run, chunks)  # every worker forks here, before this process goes on
+    except BrokenProcessPool as lost:
+        raise StageFailed([Problem("-", "a worker process", "worker-lost",
+                                   "a worker process ended abruptly, as when the system kills it for lack of "
+                                   "memory; nothing was published: free memory and run again")]) from lost
     finally:
+        pool.shutdown(cancel_futures=True)
         _task = None
 
 

@@ -9,10 +9,8 @@ from importlib import resources
 from typing import Callable, Iterator
 
 import pyshacl
-import pyshacl.shape
-from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from pyshacl.entrypoints import meta_validate
-from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.store import Store
@@ -28,26 +26,19 @@ from ..progress import Progress
 SUBJECTS_PER_SHARD = 5_000
 SEVERITIES = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "warning"}
 TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
-
-
-class ConstraintParameters(list):
-    """pySHACL's list of constraint parameters, whose membership test is a set's."""
-
-    def __init__(self, parameters):
-        super().__init__(parameters)
-        self.members = frozenset(parameters)
-
-    def __contains__(self, term) -> bool:
-        return term in self.members
-
-
-def quicker_constraint_lookup() -> None:
-    """pySHACL finds a shape's constraints by testing each of the shape's predicates against its list of
-    some forty parameters, one Python-level term comparison at a time: a quarter of a shard's time, as
-    nested shapes are read again for every focus node. Its shape module caches that list on first use
-    (`CONSTRAINT_PARAMS`); filled beforehand with the same list and a set's membership test, it gives
-    the same results sooner."""
-    pyshacl.shape.CONSTRAINT_PARAMS = (ConstraintParameters(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
+# The SHACL parameters that read no more than a focus node's values and theirs, transitively, which is
+# what a shard's cache key follows (shard_reach): targets select through their subject's own triples,
+# and sh:class reads a value's types, whose classes' files the reach includes. Any other parameter
+# (sh:inversePath reads the links to a node, sh:sparql and SPARQL-based components anything) makes
+# every file part of every shard's key.
+WITHIN_REACH = frozenset(SH[name] for name in (
+    "targetNode", "targetClass", "targetSubjectsOf", "targetObjectsOf", "property", "path", "alternativePath",
+    "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath", "node", "and", "or", "xone", "not", "qualifiedValueShape",
+    "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint", "class", "datatype", "nodeKind",
+    "minCount", "maxCount", "minExclusive", "minInclusive", "maxExclusive", "maxInclusive", "minLength",
+    "maxLength", "pattern", "flags", "languageIn", "uniqueLang", "equals", "disjoint", "lessThan",
+    "lessThanOrEquals", "closed", "ignoredProperties", "hasValue", "in", "name", "description", "order", "group",
+    "defaultValue", "message", "severity", "deactivated"))
 
 
 def shacl_vocabulary() -> set[URIRef]:
@@ -72,11 +63,12 @@ def check_shapes(shapes: Graph, origin) -> list[Problem]:
 
 
 def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: str,
-                        shapes: Graph | None = None) -> list[Problem]:
+                        shapes: Graph | None = None, stated_by: set | None = None) -> list[Problem]:
     """A problem per top-level result (nested sh:detail only repeats them). A value that a shape
     selected with sh:targetObjectsOf is reported at each resource that states it, which is where a
-    curator mends it; the rule names the path from that resource (tw:citation/oa:exact), with the
-    shapes' prefixes when there are shapes."""
+    curator mends it; of `stated_by` only, if any of them states it (a shard reports at its own
+    resources, so that its result depends on no other shard's files); the rule names the path from
+    that resource (tw:citation/oa:exact), with the shapes' prefixes when there are shapes."""
     nm = (shapes if shapes is not None else described).namespace_manager
     through = value_targets(shapes) if shapes is not None else {}
     problems = []
@@ -92,6 +84,8 @@ def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: st
                           ] if component is not None else []
         stated_at = [(subject, "/".join(filter(None, [nm.normalizeUri(predicate), path])))
                      for predicate in predicates for subject in described.subjects(predicate, focus)]
+        if stated_by is not None:
+            stated_at = [place for place in stated_at if place[0] in stated_by] or stated_at
         for resource, written_path in stated_at or [(focus, path)]:
             shown = f" (value: {value})" if value not in (None, resource) and not isinstance(value, BNode) else ""
             rule = " ".join([rule_prefix] + ([written_path] if written_path else []) + component_text)
@@ -138,7 +132,6 @@ def validation(sources: Sources, progress: Progress | None = None, cache: Result
     until it calls the function given, which waits for every problem."""
     progress = progress or Progress(live=False)
     cache = cache or ResultCache(None)
-    quicker_constraint_lookup()
     rules = digest_of(code_digest(), sources.schema_digest())
     problems, _ = cache.problems("shapes", rules, lambda: check_shapes(sources.shapes, sources.origin))
     cache.keep_only("shapes", {rules})
@@ -173,9 +166,12 @@ def validation(sources: Sources, progress: Progress | None = None, cache: Result
             validated += fresh
             progress.count("validate", done, len(shards))
         cache.keep_only("validation", keys)
-        progress.note("validate", f"{validated} of {len(shards)} shards validated, {len(shards) - validated} unchanged")
+        progress.note("validate", f"{validated} of {len(shards)} shards validated, {len(shards) - validated} unchanged"
+                      + (f" (the shapes use {', '.join(beyond)}: any change validates every shard)" if beyond else ""))
         return problems + sorted(found)
-    with started(lambda index: validate_shard(sources, shapes, selections, index, shards[index], own[index], rules, cache),
+    beyond = beyond_reach(sources.shapes)
+    with started(lambda index: validate_shard(sources, shapes, selections, index, shards[index], own[index], rules, cache,
+                                              bool(beyond)),
                  range(len(shards)), workers=jobs, apart=True) as results:
         yield lambda: finished(results)
 
@@ -193,9 +189,20 @@ def file_shards(sources: Sources) -> list[list[str]]:
     return [shard for shard in shards if shard]
 
 
+def beyond_reach(shapes: Graph) -> list[str]:
+    """The SHACL terms the shapes use that may read beyond a shard's reach, and "rdfs:Class" if a shape
+    is a class (its instances are then focus nodes that no target declaration names)."""
+    used = {shapes.namespace_manager.normalizeUri(predicate) for predicate in shapes.predicates()
+            if str(predicate).startswith(str(SH)) and predicate not in WITHIN_REACH}
+    classes = {node for cls in (RDFS.Class, OWL.Class) for node in shapes.subjects(RDF.type, cls)}
+    if any(str(predicate).startswith(str(SH)) for node in classes for predicate in shapes.predicates(node)):
+        used.add("rdfs:Class")
+    return sorted(used)
+
+
 def shard_reach(data: Graph, own: list) -> set:
-    """What validating the shard's own resources can read: they, and their values, transitively (our
-    shapes have no inverse paths)."""
+    """What validating the shard's own resources can read, with shapes that use only WITHIN_REACH's
+    parameters: they, and their values, transitively."""
     pending = list(own)
     seen = set(own)
     while pending:
@@ -207,14 +214,18 @@ def shard_reach(data: Graph, own: list) -> set:
 
 
 def validate_shard(sources: Sources, shapes: Graph, selections: dict, index: int, files: list[str], own: list,
-                   rules: str, cache: ResultCache) -> tuple[str, list[Problem], bool]:
+                   rules: str, cache: ResultCache, beyond: bool) -> tuple[str, list[Problem], bool]:
     """(key, problems, whether pySHACL ran). The key covers the files the shard owns, and every file that
-    describes a resource it can read, so a change anywhere the shapes could look is seen."""
-    subjects = shard_reach(sources.data, own)
-    inputs = {f"{file}={sources.digests[file]}" for subject in subjects for file in sources.files_describing(subject)}
+    describes a resource it can read, so a change anywhere the shapes could look is seen: every file,
+    where the shapes may read `beyond` the shard's reach."""
+    if beyond:
+        inputs = {f"{file}={digest}" for file, digest in sources.digests.items()}
+    else:
+        inputs = {f"{file}={sources.digests[file]}" for subject in shard_reach(sources.data, own)
+                  for file in sources.files_describing(subject)}
     key = digest_of(rules, "owns", *files, "reads", *sorted(inputs))
     problems, fresh = cache.problems("validation", key, lambda: run_pyshacl(
-        sources, shapes, *(targets_within(shapes, selections, index, literals) for literals in (False, True))))
+        sources, shapes, *(targets_within(shapes, selections, index, literals) for literals in (False, True)), set(own)))
     return key, problems, fresh
 
 
@@ -242,17 +253,17 @@ class DataAndVocabulary(Store):
         return len(self.data) + len(self.vocabulary)
 
 
-def run_pyshacl(sources: Sources, shapes: Graph, on_nodes: Graph, on_literals: Graph) -> list[Problem]:
+def run_pyshacl(sources: Sources, shapes: Graph, on_nodes: Graph, on_literals: Graph, own: set) -> list[Problem]:
     """A shape with a property fails in pySHACL when its focus node is a literal (a citation written as
     a string): such focus nodes are validated over an empty graph, which answers for them as the data
-    would, since a literal has no values."""
+    would, since a literal has no values. A value is reported at the shard's `own` resources that state it."""
     data = Graph(store=DataAndVocabulary(sources.data, sources.vocabulary))
     reports = [pyshacl.validate(data, shacl_graph=on_nodes, inference="none", advanced=False, allow_warnings=True)[1]]
     if (None, SH.targetNode, None) in on_literals:
         reports.append(pyshacl.validate(Graph(), shacl_graph=on_literals, inference="none", advanced=False,
                                         allow_warnings=True)[1])
     return [problem for report in reports
-            for problem in results_as_problems(report, sources.data, sources.origin, "shacl", shapes)]
+            for problem in results_as_problems(report, sources.data, sources.origin, "shacl", shapes, own)]
 
 
 def one_pass_per_property(shapes: Graph) -> Graph:
@@ -260,7 +271,8 @@ def one_pass_per_property(shapes: Graph) -> Graph:
     shape's targets itself. pySHACL evaluates a node shape's sh:property once per focus node, a targeted
     shape once for all its focus nodes; SHACL gives the same results either way, since a property
     shape's results do not depend on the node shape that holds it. A node shape that other shapes
-    refer to (sh:node, sh:or...) or that is deactivated keeps its property shapes."""
+    refer to (sh:node, sh:or...), that is deactivated, or that is closed (sh:closed allows the paths
+    of its own property shapes) keeps its property shapes."""
     copy = Graph()
     copy.namespace_manager = shapes.namespace_manager
     copy.addN((s, p, o, copy) for s, p, o in shapes)
@@ -268,12 +280,17 @@ def one_pass_per_property(shapes: Graph) -> Graph:
     for shape in set(shapes.subjects(None, None)) - referred:
         targets = [(declaration, value) for declaration, value in shapes.predicate_objects(shape)
                    if declaration in TARGETS]
-        if not targets or (shape, SH.deactivated, Literal(True)) in shapes:
+        if not targets or any(is_true(shapes, shape, flag) for flag in (SH.deactivated, SH.closed)):
             continue
         for property_shape in shapes.objects(shape, SH.property):
             copy.remove((shape, SH.property, property_shape))
             copy.addN((property_shape, declaration, value, copy) for declaration, value in targets)
     return copy
+
+
+def is_true(shapes: Graph, shape, flag: URIRef) -> bool:
+    """Whether the shape sets a boolean parameter to true, in any of its lexical forms ("true", "1")."""
+    return any(isinstance(value, Literal) and value.value is True for value in shapes.objects(shape, flag))
 
 
 def focus_selections(shapes: Graph, graph: Graph, shard_of) -> dict:

@@ -26,21 +26,47 @@ def twinned_with(graph: Graph, tw: Namespace) -> list[tuple]:
 
 def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> dict[BNode, URIRef]:
     """An IRI for each of the graph's blank nodes, named after its owner and content (derived types
-    included, so IRIs stay as they were published): same input, same IRIs."""
+    included, so IRIs stay as they were published): same input, same IRIs, whatever labels the parser
+    gave the blank nodes, nested ones included."""
     names: dict[BNode, URIRef] = {}
+    inner_digests: dict[BNode, str] = {}  # a blank value's content digest, as the nodes that hold it write it
     rdf_type = RDF.type  # a namespace makes a new term at each use
     locals_of: dict = {}  # predicate -> the name it gives its blank values (a few predicates, 345,000 nodes)
+
+    def content(node: BNode, above: tuple = ()) -> tuple[str, bool]:
+        """(the node's values as sorted lines, whether they reach a node above it). A blank value is
+        written by the digest of its own content, never by its label, which the parser draws anew on
+        every load; a blank value that is the node or one above it (a cycle) by how far up it is.
+        Content that reaches above the node depends on where it is read from, so its digest is not kept."""
+        path, lines, reaches_above = above + (node,), [], False
+        for p, values in values_by_predicate(graph, node).items():
+            for o in values:
+                if type(o) is not BNode:
+                    lines.append(f"{p} {o.n3()}")
+                elif o in path:
+                    lines.append(f"{p} _:up{len(path) - path.index(o)}")
+                    reaches_above |= o != node
+                else:
+                    digest = inner_digests.get(o)
+                    if digest is None:
+                        inner, inner_reaches_above = content(o, path)
+                        digest = hashlib.sha1(inner.encode()).hexdigest()
+                        if inner_reaches_above:
+                            reaches_above = True
+                        else:
+                            inner_digests[o] = digest
+                    lines.append(f"{p} _:{digest}")
+        if node in types:
+            lines.append(f"{rdf_type} {types[node].n3()}")
+        return "\n".join(sorted(lines)), reaches_above
 
     def name(node: BNode) -> URIRef:
         if node not in names:
             links = links_to(graph, node)  # mostly one: no need to order them as text
-            owner, predicate = links[0] if len(links) == 1 else min(links, key=str)
+            owner, predicate = links[0] if len(links) == 1 else min(
+                links, key=lambda link: str((name(link[0]) if type(link[0]) is BNode else link[0], link[1])))
             owner_iri = name(owner) if type(owner) is BNode else owner
-            lines = [f"{p} {o.n3()}" for p, values in values_by_predicate(graph, node).items() for o in values]
-            if node in types:
-                lines.append(f"{rdf_type} {types[node].n3()}")
-            content = "\n".join(sorted(lines))
-            digest = hashlib.sha1(f"{predicate}\n{content}".encode()).hexdigest()[:10]
+            digest = hashlib.sha1(f"{predicate}\n{content(node)[0]}".encode()).hexdigest()[:10]
             if predicate not in locals_of:
                 locals_of[predicate] = str(predicate).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
             names[node] = URIRef(f"{str(owner_iri).split('#')[0]}#{locals_of[predicate]}-{digest}")

@@ -154,7 +154,7 @@ def jsonld_node(block: list[Row], used: set) -> str:
     parts, predicate = ['{"@id": ', JSON_LINE(subject[1:-1] if subject[0] == "<" else subject)], None
     for _, p, o, term in block:
         parts.append(", " if p == predicate else ("], " if predicate is not None else ", ") + jsonld_key(p) + ": [")
-        parts.append(JSON_LINE(str(term)) if p == RDF_TYPE else jsonld_value(o, term))
+        parts.append(JSON_LINE(o[1:-1] if o[0] == "<" else o) if p == RDF_TYPE else jsonld_value(o, term))
         predicate = p
     parts.append("]}")
     return "".join(parts)

@@ -12,6 +12,8 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef, XSD
 from ..load.sources import Sources, describe
 from ..store import distinct_terms
 from ..problems import Problem
+from .quote_support import check_support
+from .standard_codes import check_codes
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -153,4 +155,5 @@ def check_wikidata_confirmations(sources: Sources, tw: Namespace) -> list[Proble
 def check(sources: Sources, base_iri: str, tw: Namespace) -> list[Problem]:
     terms = data_terms(sources.data, base_iri)
     return (check_quotes(sources, tw) + check_iris(sources, terms, base_iri, tw) + check_references(sources, terms, base_iri)
-            + check_literals(sources, terms) + check_wikidata_confirmations(sources, tw))
+            + check_literals(sources, terms) + check_wikidata_confirmations(sources, tw)
+            + check_support(sources, tw) + check_codes(sources, tw))

@@ -13,6 +13,8 @@ from ..load.sources import Sources
 from ..namespaces import OA, PROV
 from ..store import distinct_terms
 from ..problems import Problem, describe
+from .quote_support import check_support
+from .standard_codes import check_codes
 
 # Lower-case ASCII words separated by "-" or "/", with an optional "#fragment": readable and stable.
 DATA_PATH = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*(?:#[a-z0-9]+(?:-[a-z0-9]+)*)?")
@@ -151,4 +153,5 @@ def check_wikidata_confirmations(sources: Sources, tw: Namespace) -> list[Proble
 def check(sources: Sources, base_iri: str, tw: Namespace) -> list[Problem]:
     terms = data_terms(sources.data, base_iri)
     return (check_quotes(sources, tw) + check_iris(sources, terms, base_iri, tw) + check_references(sources, terms, base_iri)
-            + check_literals(sources, terms) + check_wikidata_confirmations(sources, tw))
+            + check_literals(sources, terms) + check_wikidata_confirmations(sources, tw)
+            + check_support(sources, tw) + check_codes(sources, tw))

@@ -77,11 +77,14 @@ def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: st
         component = report.value(result, SH.sourceConstraintComponent)
         predicates = through.get(report.value(result, SH.sourceShape), ())
         value = focus if predicates else report.value(result, SH.value)
-        message = str(report.value(result, SH.resultMessage) or "does not satisfy the shape")
+        message = messages(report, result)
         severity = SEVERITIES.get(report.value(result, SH.resultSeverity), "error")
         path = path_text(report, report.value(result, SH.resultPath), nm)
         component_text = [nm.normalizeUri(component).replace("sh:", "").replace("ConstraintComponent", "")
                           ] if component is not None else []
+        source = report.value(result, SH.sourceShape)
+        if isinstance(source, URIRef) and not predicates:  # a named shape that judges the resource as a whole
+            component_text.insert(0, nm.normalizeUri(source))
         stated_at = [(subject, "/".join(filter(None, [nm.normalizeUri(predicate), path])))
                      for predicate in predicates for subject in described.subjects(predicate, focus)]
         if stated_by is not None:
@@ -92,6 +95,12 @@ def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: st
             problems.append(Problem(origin.get(resource, "?"), describe(resource, described), rule, message + shown,
                                     severity))
     return problems
+
+
+def messages(report: Graph, result) -> str:
+    """The result's message, or its French and English messages in that order, as a curator reads them."""
+    found = sorted(report.objects(result, SH.resultMessage), key=lambda m: (m.language != "fr", m.language or "", str(m)))
+    return " / ".join(map(str, found)) or "does not satisfy the shape"
 
 
 def value_targets(shapes: Graph) -> dict:

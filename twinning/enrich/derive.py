@@ -12,13 +12,15 @@ from ..wikidata.analysis import Analysis
 
 
 def twinned_with(graph: Graph, tw: Namespace) -> list[tuple]:
-    """The symmetric shortcut, for bilateral partnerships only (DESIGN: derived, never asserted by hand).
-    Same meaning as CONSTRUCT { ?a tw:twinnedWith ?b } over two distinct partners and no third, without
-    the cost of rdflib's SPARQL engine on a million triples."""
+    """The symmetric shortcut, for bilateral partnerships of a twinning kind only (DESIGN: derived, never
+    asserted by hand). Same meaning as CONSTRUCT { ?a tw:twinnedWith ?b } over two distinct partners and
+    no third, of a partnership whose tw:kind is a tw:TwinningKind (the kinds matched to P190), without
+    the cost of rdflib's SPARQL engine on a million triples. The graph holds the vocabulary already."""
+    twinning_kinds = set(graph.subjects(RDF.type, tw.TwinningKind))
     derived = []
     for partnership in graph.subjects(RDF.type, tw.Partnership):
         partners = set(graph.objects(partnership, tw.partner))
-        if len(partners) == 2:
+        if len(partners) == 2 and any(kind in twinning_kinds for kind in graph.objects(partnership, tw.kind)):
             first, second = partners
             derived += [(first, tw.twinnedWith, second), (second, tw.twinnedWith, first)]
     return derived

@@ -23,11 +23,17 @@ PARTNERSHIP_COLUMNS = [
     ("commune_name", "Name of the publishing commune", "string"),
     ("partner_names", "Names of the other partners, separated by ' | '", "string"),
     ("partner_qids", "Confirmed Wikidata QIDs of those partners, in the same order ('' when none)", "string"),
-    ("partner_countries", "ISO 3166-1 alpha-2 codes of those partners, in the same order", "string"),
-    ("kind", "Kind of partnership (English label of the SKOS concept)", "string"),
-    ("start", "Start date at the precision stated (year, year-month or date)", "string"),
-    ("end", "End date at the precision stated", "string"),
+    ("partner_countries", "ISO 3166-1 alpha-2 codes of those partners' countries today, in the same order (FR for "
+                          "an overseas French commune)", "string"),
+    ("partner_former_countries", "ISO 3166-3 codes of the countries, since withdrawn, those partners belonged to at "
+                                 "the partnership's start, in the same order ('' when none)", "string"),
+    ("kind", "Kind of partnership today (English label of the SKOS concept)", "string"),
+    ("kind_changes", "Dated acts that changed the kind: 'previous → new (date)', separated by ' | '", "string"),
+    ("start", "First link the page states, in EDTF (ISO 8601-2): 2011, 2012-06, 2016-05-09, or 199X for a decade", "string"),
+    ("start_precision", "Precision of the start as the page states it: day, month, year or decade", "string"),
+    ("end", "End date at the precision stated (EDTF)", "string"),
     ("status", "Status where the page states one", "string"),
+    ("notes", "Editorial notes of the curators (French, then English), separated by ' | '", "string"),
     ("source", "IRI of the source document (of the Wikidata snapshot, for a partnership no page states)", "anyURI"),
 ]
 COMPARISON_COLUMNS = [
@@ -35,7 +41,8 @@ COMPARISON_COLUMNS = [
     ("commune_item", "Wikidata QID of the commune", "string"),
     ("snapshot", "Dated Wikidata snapshot compared with (reference/wikidata/<snapshot>)", "string"),
     ("snapshot_date", "Date of the snapshot", "string"),
-    ("agreement", "both, page-only, wikidata-only, other-level or not-in-snapshot (concept/agreement/)", "string"),
+    ("agreement", "both (twinning recorded in P190), page-only, wikidata-only, other-level, or not-in-snapshot (the "
+                  "snapshot holds no P190 statement of the commune: no verdict) (concept/agreement/)", "string"),
     ("partner", "Partner named by the page ('' for a twin only Wikidata records)", "string"),
     ("page_item", "Confirmed QID the data links for that partner ('' when none)", "string"),
     ("wikidata_item", "QID that P190 links to the commune in the snapshot ('' when none)", "string"),
@@ -45,15 +52,20 @@ COMPARISON_COLUMNS = [
 ACTIVITY_COLUMNS = [
     ("iri", "IRI of the activity", "anyURI"),
     ("label", "Label of the activity (French)", "string"),
-    ("partnerships", "IRIs of the partnerships it belongs to, separated by ' | '", "string"),
+    ("partnerships", "IRIs of the partnerships it belongs to, separated by ' | ' ('' for the commune's own)", "string"),
+    ("of_commune", "IRI of the commune whose own programme or act it is ('' when it belongs to partnerships)", "string"),
     ("commune_insee", "INSEE code of the publishing commune", "string"),
     ("stated_period", "Period as the page writes it", "string"),
-    ("start", "Start date at the precision stated", "string"),
-    ("end", "End date at the precision stated", "string"),
+    ("recurrence", "How the page says it recurs ('chaque année', 'régulièrement'), '' when it does not", "string"),
+    ("start", "Start date at the precision stated, in EDTF ('' when the page gives none)", "string"),
+    ("start_precision", "day, month, year or decade ('' when undated)", "string"),
+    ("end", "End date at the precision stated (EDTF)", "string"),
     ("domains", "Activity domains (English labels), separated by ' | '", "string"),
     ("status", "Status where the page states one", "string"),
+    ("notes", "Editorial notes of the curators (French, then English), separated by ' | '", "string"),
     ("source", "IRI of the source document", "anyURI"),
 ]
+PRECISIONS = {4: "year", 7: "month", 10: "day"}
 
 
 def label(graph: Graph, node, language: str = "en") -> str:
@@ -79,6 +91,31 @@ def least(values) -> str:
     return min((str(v) for v in values), default="")
 
 
+def edtf_start(said: dict, tw: Namespace) -> tuple[str, str]:
+    """The start in EDTF with its precision: a decade the page states («les années 1990») is 199X, not
+    an empty cell nor a made-up year."""
+    start = least(said.get(tw.startDate, ()))
+    if start:
+        return start, PRECISIONS.get(len(start.lstrip("-")), "")
+    decade = least(said.get(tw.startDecade, ()))
+    return (f"{decade[:3]}X", "decade") if decade else ("", "")
+
+
+def aligned(values: list[str]) -> str:
+    """Values in the partners' order, or '' when none has one."""
+    return " | ".join(values) if any(values) else ""
+
+
+def notes(said: dict) -> str:
+    return " | ".join(str(n) for n in sorted(said.get(SKOS.editorialNote, ()), key=lambda n: (n.language != "fr", str(n))))
+
+
+def kind_changes(graph: Graph, partnership, tw: Namespace, named) -> str:
+    acts = [(str(graph.value(act, tw.date, default="")), named(graph.value(act, tw.previousKind)), named(graph.value(act, tw.newKind)))
+            for act in graph.subjects(tw.formalises, partnership) if graph.value(act, tw.newKind) is not None]
+    return " | ".join(f"{before} → {after} ({date})" for date, before, after in sorted(acts))
+
+
 def source_and_commune(graph: Graph, said: dict, tw: Namespace):
     """The quoted page and the commune publishing it; for a fact taken from Wikidata, the snapshot and none."""
     quoted = [value_of(graph, c, QUOTED_FROM) for c in said.get(tw.citation, ())]
@@ -100,10 +137,11 @@ def partnership_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
             " | ".join(named(p, "fr") for p in others),
             " | ".join(fact(p, tw.wikidataItem).removeprefix(str(WD)) for p in others),
             " | ".join(fact(p, tw.countryCode) for p in others),
-            named(first_value(said, tw.kind)),
-            least(said.get(tw.startDate, ())), least(said.get(tw.endDate, ())),
+            aligned([fact(p, tw.formerCountryCode) for p in others]),
+            named(first_value(said, tw.kind)), kind_changes(graph, partnership, tw, named),
+            *edtf_start(said, tw), least(said.get(tw.endDate, ())),
             " | ".join(sorted(named(s) for s in said.get(tw.status, ()))),
-            str(source),
+            notes(said), str(source),
         ])
     return rows
 
@@ -115,12 +153,12 @@ def activity_rows(graph: Graph, tw: Namespace) -> list[list[str]]:
         source, commune = source_and_commune(graph, said, tw)
         rows.append([
             str(activity), label_among(said, "fr") or str(activity),
-            " | ".join(sorted(str(p) for p in said.get(tw.partnership, ()))),
-            fact(commune, tw.inseeCode), least(said.get(tw.statedPeriod, ())),
-            least(said.get(tw.startDate, ())), least(said.get(tw.endDate, ())),
+            " | ".join(sorted(str(p) for p in said.get(tw.partnership, ()))), least(said.get(tw.ofCommune, ())),
+            fact(commune, tw.inseeCode), least(said.get(tw.statedPeriod, ())), least(said.get(tw.recurrence, ())),
+            *edtf_start(said, tw), least(said.get(tw.endDate, ())),
             " | ".join(sorted(named(d) for d in said.get(tw.activityDomain, ()))),
             " | ".join(sorted(named(s) for s in said.get(tw.status, ()))),
-            str(source),
+            notes(said), str(source),
         ])
     return rows
 

@@ -95,6 +95,13 @@ class Reference:
     def holds(self, snapshot: Snapshot, item) -> bool:
         return self.record(snapshot, item) is not None or bool(self.p190(snapshot, item))
 
+    def states_twins_of(self, snapshot: Snapshot, item) -> bool:
+        """Whether the snapshot holds P190 statements whose subject is the item: only then does its
+        silence about a twin say anything. An item that appears only as another town's twin is held
+        (its identity can be confirmed) but says nothing of its own twinnings."""
+        record = self.record(snapshot, item)
+        return record is not None and (record, self.tw.recordedTwin, None) in self.graph
+
 
 @dataclass
 class LinkReport:
@@ -124,9 +131,11 @@ class Analysis:
         return self.graph.value(link, self.tw.item) if link is not None else None
 
     def other_levels(self, place) -> set[URIRef]:
-        """Items of other levels of the same place: curated ones, and those of the places it is part of."""
+        """Items of other levels of the same place: curated ones (another level, or the predecessor of
+        the entity the page names), and those of the places it is part of."""
         link = self.graph.value(place, self.tw.wikidataLink)
-        found = set(self.graph.objects(link, self.tw.otherLevelItem)) if link is not None else set()
+        found = {item for level in (self.tw.otherLevelItem, self.tw.predecessorItem)
+                 for item in self.graph.objects(link, level)} if link is not None else set()
         for whole in self.graph.objects(place, self.tw.partOf):
             found |= {i for i in [self.item_of(whole)] if i is not None} | self.other_levels(whole)
         return found
@@ -181,14 +190,14 @@ class Analysis:
                 report.evidence.append(f"{where}: {qid_of(report.item)} {said}, which does not fit «{report.name}»")
                 continue
             found = True
-            report.evidence.append(f"{where}: {qid_of(report.item)} {said}")
+            report.evidence.append(f"{where}: item identity confirmed: {qid_of(report.item)} {said}")
             for commune in sorted(communes):
                 commune_item = self.item_of(commune)
                 if commune_item is None or not self.reference.holds(snapshot, commune_item):
                     continue
                 twins = self.reference.p190(snapshot, commune_item)
                 if report.item in twins:
-                    report.evidence.append(f"{where}: P190 links it with {self.name(commune)}")
+                    report.evidence.append(f"{where}: twinning recorded: P190 links it with {self.name(commune)}")
                     continue
                 namesakes = sorted(t for t in twins - accepted if names_fit(names, self.reference.labels(snapshot, t)))
                 for namesake in namesakes:
@@ -213,7 +222,7 @@ class Analysis:
             commune_item = self.item_of(commune)
             for snapshot in self.reference.snapshots:
                 base = {"commune": commune, "snapshot": snapshot}
-                if commune_item is None or not self.reference.holds(snapshot, commune_item):
+                if commune_item is None or not self.reference.states_twins_of(snapshot, commune_item):
                     rows.append({**base, "agreement": "not-in-snapshot"})
                     continue
                 recorded = self.reference.p190(snapshot, commune_item)
@@ -308,12 +317,16 @@ class Analysis:
     # QuickStatements ------------------------------------------------------------------------------
 
     def p190_kinds(self) -> set[URIRef]:
-        """Kinds the concept scheme matches to P190 (skos:closeMatch wdt:P190): twinning, not cooperation."""
-        return set(self.graph.subjects(SKOS.closeMatch, WDT.P190))
+        """Kinds the ontology matches to P190 (tw:TwinningKind): twinning, not cooperation."""
+        return set(self.graph.subjects(RDF.type, self.tw.TwinningKind))
 
     def start_time(self, partnership) -> str | None:
-        """P580 value at the precision the page gives: day 11, month 10, year 9, decade 8."""
-        start = self.graph.value(partnership, self.tw.startDate)
+        """P580 value at the precision the page gives: day 11, month 10, year 9, decade 8. A partnership
+        that became a twinning through a dated act (Angers – Toruń, 2016) is a twinning from that act."""
+        acts = [self.graph.value(act, self.tw.date) for act in self.graph.subjects(self.tw.formalises, partnership)
+                if set(self.graph.objects(act, self.tw.newKind)) & self.p190_kinds()]
+        start = max((date for date in acts if date is not None), key=str, default=None) or self.graph.value(
+            partnership, self.tw.startDate)
         if start is not None:
             text = str(start)
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):

@@ -98,6 +98,12 @@ def check_figures(sources: Sources, tw: Namespace, quotes: dict) -> list[Problem
     return problems
 
 
+def shown_name(graph: Graph, place) -> str:
+    """The French label, as a curator reads the data, or the IRI."""
+    labels = sorted(graph.objects(place, RDFS.label), key=lambda label: (label.language != "fr", str(label)))
+    return str(labels[0]) if labels else str(place)
+
+
 def names_of(graph: Graph, place, tw: Namespace) -> list[str]:
     return [str(name) for predicate in (RDFS.label, SKOS.altLabel, tw.pageName) for name in graph.objects(place, predicate)]
 
@@ -114,9 +120,9 @@ def check_partner_names(sources: Sources, tw: Namespace, quotes: dict) -> list[P
         for partner in sorted(set(graph.objects(partnership, tw.partner)) - publishers):
             names = names_of(graph, partner, tw)
             if not any(comparable(name) in quote for name in names for quote in cited):
-                shown = min(names, default=str(partner))
                 problems.append(Problem(sources.file_of(partnership), str(partnership), "quote-names-partner",
-                                        f"no quote of this partnership names the partner «{shown}» ({partner}); cite "
+                                        f"no quote of this partnership names the partner «{shown_name(graph, partner)}» "
+                                        f"({partner}); cite "
                                         "the sentence of the page that names it, or, if the page spells it otherwise, "
                                         "record that spelling as tw:pageName on the partner"))
     return problems
@@ -136,7 +142,7 @@ def check_wikidata_labels(sources: Sources, tw: Namespace) -> list[Problem]:
         if labels and not names_fit(names, labels):
             problems.append(Problem(sources.file_of(link), str(link), "wikidata-label-fits",
                                     f"{item} is labelled «{', '.join(sorted(labels))}» in the snapshots said to "
-                                    f"confirm it, which does not fit «{min(names, default=str(owner))}»: link the "
+                                    f"confirm it, which does not fit «{shown_name(graph, owner)}»: link the "
                                     "item of this place, or remove the link"))
     return problems
 

@@ -83,7 +83,7 @@ def rename_a_partnership(project: Path) -> None:
 
 def change_a_kind(project: Path) -> None:
     """The new kind's page lists the partnership, the old one's no longer does."""
-    edit(sorted((project / "data").glob("commune-*.ttl"))[3], "tw:kind kind:twinning ;", "tw:kind kind:charter ;")
+    edit(sorted((project / "data").glob("commune-*.ttl"))[3], "tw:kind kind:twinning ;", "tw:kind kind:partnership ;")
 
 
 def swap_a_partner(project: Path) -> None:

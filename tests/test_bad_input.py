@@ -56,7 +56,7 @@ def test_citation_without_quote_is_reported_at_the_resource_that_cites(project_c
          'tw:citation [ prov:wasQuotedFrom <source/angers> ; oa:exactly "des liens')
     status, err = run_validate(project_copy, capsys)
     assert status == 1
-    assert "data/angers.ttl: https://example.org/twinning/partnership/angers-haarlem: [shacl tw:citation/oa:exact " \
+    assert "data/angers.ttl: https://example.org/twinning/formalisation/angers-haarlem-1964: [shacl tw:citation/oa:exact " \
            "MinCount] A citation needs exactly one quote (oa:exact), a plain string of at least five characters, " \
            "copied from the page.\n" in err  # no blank node label: it would mean nothing to a curator
 

@@ -1,6 +1,6 @@
 """Convert the 2016 Wikidata P190 network (L3viathan/sister-cities) into a corpus in this project's model.
 
-Each undirected pair becomes a tw:Partnership of kind twinning (the kind whose skos:closeMatch is
+Each undirected pair becomes a tw:Partnership of kind twinning (the tw:TwinningKind matched to
 wdt:P190) between two tw:Partner places. No page states these facts, so their source is the dated
 snapshot: each partnership and place points (tw:recordedIn) at the tw:WikidataRecord of the item
 that holds the P190 claim, and the records come from the same reader as the project's own

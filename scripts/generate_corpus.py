@@ -18,11 +18,9 @@ from pathlib import Path
 
 from corpus_project import TURTLE_PREFIXES, literal, new_project, write_text
 
-KINDS = [("twinning", "Jumelage", "twinning", 60), ("partnership", "Partenariat", "partnership", 10),
-         ("decentralised-cooperation", "Coopération décentralisée", "decentralised cooperation", 10),
-         ("cooperation-agreement", "Accord de coopération", "cooperation agreement", 8),
-         ("charter", "Charte d'amitié", "friendship charter", 5), ("solidarity", "Solidarité", "solidarity", 5),
-         ("same-name-network", "Réseau des homonymes", "same-name network", 2)]
+KINDS = [("twinning", "Jumelage", "twinning", 60), ("partnership", "Partenariat", "partnership", 15),
+         ("decentralised-cooperation", "Coopération décentralisée", "decentralised cooperation", 18),
+         ("solidarity", "Solidarité", "solidarity", 5), ("same-name-network", "Réseau des homonymes", "same-name network", 2)]
 STATUSES = ["ongoing", "refocused", "school-links", "abandoned", "cancelled", "interrupted"]
 ENDED = {"abandoned", "cancelled", "interrupted"}
 DOMAINS = ["culture", "sport", "youth", "education", "health", "water", "humanitarian-aid", "urban-development",
@@ -64,20 +62,22 @@ def partner_turtle(partner: dict) -> str:
     return (f"<{partner['iri']}> a tw:{partner['type']} ;\n"
             f"    rdfs:label {literal(partner['name'] + ' (synthétique)', 'fr')} , "
             f"{literal(partner['name'] + ' (synthetic)', 'en')} ;\n"
+            f"    tw:pageName {literal(partner['name'])} ;\n"
             f"    tw:countryCode \"{partner['code']}\" .\n")
 
 
-def year_text(rng: random.Random) -> tuple[str, str]:
-    """A start date at one of the precisions pages use, with the words a page would say it with."""
+def year_text(rng: random.Random) -> tuple[str, str, int]:
+    """A start date at one of the precisions pages use, with the words a page would say it with, and
+    the first year it may mean: nothing the partnership holds (end, act, activity) comes before it."""
     year = rng.randint(1950, 2024)
     precision = rng.random()
     if precision < 0.75:
-        return f'tw:startDate "{year}"^^xsd:gYear', f"depuis {year}"
+        return f'tw:startDate "{year}"^^xsd:gYear', f"depuis {year}", year
     if precision < 0.85:
         day = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        return f'tw:startDate "{day}"^^xsd:date', f"depuis le {day}"
+        return f'tw:startDate "{day}"^^xsd:date', f"depuis le {day}", year
     decade = year - year % 10
-    return f'tw:startDecade "{decade}"^^xsd:gYear', f"depuis les années {decade}"
+    return f'tw:startDecade "{decade}"^^xsd:gYear', f"depuis les années {decade}", decade
 
 
 class Commune:
@@ -108,15 +108,15 @@ class Commune:
                  "    tw:partner " + " , ".join(f"<{p}>" for p in [self.iri] + [q["iri"] for q in partners]) + " ;",
                  f"    tw:kind kind:{kind} ;"]
         with_words = " et ".join(f"{p['name']} ({p['country']})" for p in partners)
-        since = ""
+        since, earliest = "", 1950
         if rng.random() < 0.85:
-            date, since = year_text(rng)
+            date, since, earliest = year_text(rng)
             lines.append(f"    {date} ;")
         if rng.random() < 0.2:
             status = rng.choice(STATUSES)
             lines.append(f"    tw:status status:{status} ;")
             if status in ENDED and rng.random() < 0.5:
-                end = rng.randint(1990, 2025)
+                end = rng.randint(max(1990, earliest), 2025)
                 lines.append(f'    tw:endDate "{end}"^^xsd:gYear ;')
                 since += f", relation {status} en {end}"
         citations = [self.cite(f"{kind_fr} de la {self.name} avec {with_words} {since}.".replace(" .", "."))]
@@ -126,15 +126,15 @@ class Commune:
         lines.append("    tw:citation " + " ,\n        ".join(citations) + " .")
         self.blocks.append("\n".join(lines))
         if rng.random() < 0.4:
-            self.formalisation(iri, partners)
+            self.formalisation(iri, partners, earliest)
         for _ in range(rng.choice([0, 0, 1, 1, 1, 2, 2, 3])):
-            self.activity(iri, partners[0])
+            self.activity(iri, partners[0], earliest)
         if rng.random() < 0.3:
             self.figure(partners[0])
 
-    def formalisation(self, partnership: str, partners: list[dict]) -> None:
+    def formalisation(self, partnership: str, partners: list[dict], earliest: int) -> None:
         document = self.rng.choice(DOCUMENT_TYPES)
-        year = self.rng.randint(1955, 2025)
+        year = self.rng.randint(max(1955, earliest), 2025)
         names = " et ".join(p["name"] for p in partners)
         self.blocks.append(
             f"<formalisation/{partnership.split('/')[1]}-{document}> a tw:Formalisation ;\n"
@@ -143,11 +143,11 @@ class Commune:
             f'    tw:date "{year}"^^xsd:gYear ;\n'
             f"    tw:citation {self.cite(f'Le document ({document}) liant la {self.name} et {names} a été signé en {year}.')} .")
 
-    def activity(self, partnership: str, partner: dict) -> None:
+    def activity(self, partnership: str, partner: dict, earliest: int) -> None:
         rng = self.rng
         self.activities += 1
         domains = sorted(rng.sample(DOMAINS, rng.choice([1, 1, 2])))
-        start = rng.randint(1960, 2024)
+        start = rng.randint(max(1960, earliest), 2024)
         end = min(2025, start + rng.randint(0, 12))
         period = f"{start}-{end}" if end > start else str(start)
         sentence = f"{period} : projet n° {self.activities} ({', '.join(domains)}) entre la {self.name} et {partner['name']}."

@@ -55,7 +55,7 @@ def test_citation_without_quote_is_reported_at_the_resource_that_cites(project_c
          'tw:citation [ prov:wasQuotedFrom <source/angers> ; oa:exactly "des liens')
     status, err = run_validate(project_copy, capsys)
     assert status == 1
-    assert "data/angers.ttl: https://example.org/twinning/partnership/angers-haarlem: [shacl tw:citation/oa:exact " \
+    assert "data/angers.ttl: https://example.org/twinning/formalisation/angers-haarlem-1964: [shacl tw:citation/oa:exact " \
            "MinCount] A citation needs exactly one quote (oa:exact), a plain string of at least five characters, " \
            "copied from the page.\n" in err  # no blank node label: it would mean nothing to a curator
 
@@ -166,3 +166,116 @@ def test_enrichment_makes_a_new_graph_and_leaves_the_loaded_sources_as_they_were
     blank = {node for triple in before for node in triple if isinstance(node, BNode)}
     assert set(sources.data) == before and blank  # the citations are blank nodes as loaded
     assert not blank & set(graph.subjects()) and len(graph) > len(before)  # named, and enriched
+
+
+# Rules of the history-aware model and of quote support: each on a broken copy, through `build`, which
+# must stop at validation, name the file, the resource, the rule and what to change, and publish nothing.
+BASE = "https://example.org/twinning/"
+BROKEN = {
+    "end-before-start": (
+        [("data/bagneux.ttl", '    tw:startDate "2011"^^xsd:gYear ;\n    tw:endDate "2011"^^xsd:gYear ;',
+          '    tw:startDate "2011"^^xsd:gYear ;\n    tw:endDate "2010"^^xsd:gYear ;')],
+        f"data/bagneux.ttl: {BASE}activity/bagneux/children-council-visit-grand-bourg-2011: [shacl shape:EndNotBeforeStart "
+        "SPARQL] La date de fin (tw:endDate) précède la date de début (tw:startDate) : vérifiez-les dans la page. / "
+        "The end date (tw:endDate) comes before the start date (tw:startDate): check both against the page. (value: 2010)"),
+    "activity-before-partnership": (
+        [("data/angers.ttl", "    tw:ofCommune <commune/49007> ;\n    tw:statedPeriod \"mis en place",
+          "    tw:partnership <partnership/angers-pisa> ;\n    tw:statedPeriod \"mis en place")],
+        f"data/angers.ttl: {BASE}activity/angers/young-ambassadors-exchanges: [shacl shape:ActivityNotBeforePartnership "
+        "SPARQL] L'activité commence avant le partenariat auquel elle est rattachée (tw:partnership) : rattachez-la à la "
+        "commune (tw:ofCommune)"),
+    "act-before-partnership": (
+        [("data/angers.ttl", 'tw:date "1982"^^xsd:gYear', 'tw:date "1980"^^xsd:gYear')],
+        f"data/angers.ttl: {BASE}formalisation/angers-pisa-1982: [shacl shape:FormalisationNotBeforePartnership SPARQL] "
+        "L'acte (tw:date) est daté d'avant le début du partenariat qu'il officialise"),
+    "no-french-commune": (
+        [("data/angers.ttl", "tw:partner <commune/49007> , <partner/pisa> ;", "tw:partner <partner/haarlem> , <partner/pisa> ;")],
+        f"data/angers.ttl: {BASE}partnership/angers-pisa: [shacl shape:PartnershipHasFrenchCommune Or] Un partenariat "
+        "cité d'une page compte parmi ses partenaires (tw:partner) une commune française (tw:Commune), celle qui publie "
+        "la page : ajoutez-la."),
+    "negative-figure": (
+        [("data/bagnolet.ttl", "tw:value 18000 ;", "tw:value -18000 ;")],
+        f"data/bagnolet.ttl: {BASE}figure/bagnolet-shatila-population: [shacl tw:value MinInclusive] Un chiffre énoncé "
+        "(population, coût, participation) n'est pas négatif (tw:value) : recopiez la valeur de la page."),
+    "figure-unit": (
+        [("data/bagnolet.ttl", "tw:value 18000 ;", 'tw:value 18000 ; tw:currency "EUR" ;')],
+        f"data/bagnolet.ttl: {BASE}figure/bagnolet-shatila-population: [shacl shape:FigureUnit Or] L'unité d'un chiffre "
+        "suit sa grandeur : une population n'a pas de devise (tw:currency)"),
+    "currency-not-iso-4217": (
+        [("data/ivry-sur-seine.ttl", 'tw:value 300000 ; tw:currency "EUR" ;', 'tw:value 300000 ; tw:currency "XYZ" ;')],
+        f"data/ivry-sur-seine.ttl: {BASE}figure/ivry-sur-seine-torodo-project-cost: [iso-4217] tw:currency «XYZ» is not "
+        "an ISO 4217 currency code (the euro is EUR)"),
+    "country-not-iso-3166-1": (
+        [("data/partners.ttl", 'tw:countryCode "BE" ;', 'tw:countryCode "UK" ;')],
+        f"data/partners.ttl: {BASE}partner/anderlecht: [iso-3166-1] tw:countryCode «UK» is not an ISO 3166-1 alpha-2 "
+        "code of a country today (the United Kingdom is GB"),
+    "overseas-counted-as-a-country": (
+        [("data/partners.ttl", '    tw:countryCode "FR" ;\n    tw:territoryCode "GP" ;', '    tw:countryCode "GP" ;')],
+        f"data/partners.ttl: {BASE}partner/grand-bourg: [iso-3166-territory] tw:countryCode «GP» (Guadeloupe) is part "
+        "of FR in ISO 3166-2 (FR-971): write tw:countryCode «FR» and tw:territoryCode «GP»"),
+    "territory-of-another-country": (
+        [("data/partners.ttl", '    tw:countryCode "FR" ;\n    tw:territoryCode "GP" ;', '    tw:countryCode "IT" ;\n    tw:territoryCode "GP" ;')],
+        f"data/partners.ttl: {BASE}partner/grand-bourg: [iso-3166-territory] tw:territoryCode «GP» is not an ISO 3166-1 "
+        "territory that ISO 3166-2 lists as a subdivision of the partner's country «IT»"),
+    "former-country-not-iso-3166-3": (
+        [("data/partners.ttl", 'tw:formerCountryCode "YUCS" ;', 'tw:formerCountryCode "YUGO" ;')],
+        f"data/partners.ttl: {BASE}partner/pancevo: [iso-3166-3] tw:formerCountryCode «YUGO» is not an ISO 3166-3 code"),
+    "former-country-after-its-end": (
+        [("data/partners.ttl", 'tw:countryCode "DZ" .', 'tw:countryCode "DZ" ; tw:formerCountryCode "DDDE" .')],
+        f"data/partners.ttl: {BASE}partner/akbou: [iso-3166-3] tw:formerCountryCode «DDDE» (German Democratic Republic, "
+        "withdrawn in 1990) applies only where a partnership of the place begins, as its page dates it, while that "
+        "country existed; none does here: remove the code"),
+    "part-of-cycle": (
+        [("data/partners.ttl", "<partner/turin> a tw:Municipality ;", "<partner/turin> a tw:Municipality ;\n    tw:partOf <partner/turin-6th-district> ;")],
+        f"data/partners.ttl: {BASE}partner/turin: [shacl shape:PartOfAcyclic SPARQL] tw:partOf fait un cycle : ce lieu "
+        "ferait partie de lui-même. Retirez le lien qui remonte vers lui."),
+    "quote-without-the-year": (
+        [("data/angers.ttl", 'tw:startDate "1974"^^xsd:gYear', 'tw:startDate "1975"^^xsd:gYear')],
+        f"data/angers.ttl: {BASE}partnership/angers-bamako: [quote-supports-date] tw:startDate «1975»: no quote of this "
+        "resource gives the year 1975; cite the sentence of the page that dates it"),
+    "quote-without-the-figure": (
+        [("data/boulogne-billancourt.ttl", "tw:value 118000 ;", "tw:value 119000 ;")],
+        f"data/boulogne-billancourt.ttl: {BASE}figure/boulogne-billancourt-anderlecht-population: [quote-supports-figure] "
+        "tw:value 119000: no quote of this figure states that number; cite the sentence that gives it, or copy the page's value"),
+    "quote-that-states-nothing": (
+        [("data/angers.ttl", 'oa:exact "des partenariats plus récents, choisis pour leur potentiel de coopération, ont été '
+          'initiés en 2006 avec la ville chinoise de Yantai" ]', 'oa:exact "La newsletter" ]')],
+        f"data/angers.ttl: {BASE}partnership/angers-yantai: [quote-names-partner] no quote of this partnership names the "
+        f"partner «Yantai» ({BASE}partner/yantai); cite the sentence of the page that names it, or, if the page spells "
+        "it otherwise, record that spelling as tw:pageName on the partner"),
+    "partner-spelt-otherwise": (
+        [("data/partners.ttl", '    tw:pageName "Jalazone" ;\n', "")],
+        f"data/ivry-sur-seine.ttl: {BASE}partnership/ivry-sur-seine-jifna-jalazone: [quote-names-partner] no quote of "
+        "this partnership names the partner «Camp de Jalazone»"),
+    "concept-in-two-schemes": (
+        [("ontology/schemes.ttl", "doctype:charter a skos:Concept ; skos:inScheme <concept/document-type> ;",
+          "doctype:charter a skos:Concept ; skos:inScheme <concept/document-type> , <concept/kind> ;")],
+        f"ontology/schemes.ttl: {BASE}concept/document-type/charter: [shacl skos:inScheme MaxCount] Un concept appartient "
+        "à un seul schéma (skos:inScheme) : une nature de relation n'est pas un type d'acte."),
+    "kind-change-without-date": (
+        [("data/angers.ttl", '    tw:date "2016-05-09"^^xsd:date ;\n', "")],
+        f"data/angers.ttl: {BASE}formalisation/angers-torun-twinning-agreement: [shacl shape:KindChange Or] Un acte qui "
+        "change la nature d'un partenariat donne l'ancienne (tw:previousKind), la nouvelle (tw:newKind) et sa date (tw:date)."),
+    "kind-not-the-latest": (
+        [("data/angers.ttl", "tw:partner <commune/49007> , <partner/torun> ;\n    tw:kind kind:twinning ;",
+          "tw:partner <commune/49007> , <partner/torun> ;\n    tw:kind kind:partnership ;")],
+        f"data/angers.ttl: {BASE}formalisation/angers-torun-twinning-agreement: [shacl shape:KindIsLatestChange SPARQL] "
+        "La nature d'un partenariat (tw:kind) est celle que lui donne son dernier acte de changement (tw:newKind)."),
+    "activity-of-nobody": (
+        [("data/bagnolet.ttl", "    tw:ofCommune <commune/93006> ;\n", "")],
+        f"data/bagnolet.ttl: {BASE}activity/bagnolet/inhabitants-collectives: [shacl tw:partnership|tw:ofCommune MinCount] "
+        "Une activité appartient à un partenariat au moins (tw:partnership), ou, programme ou acte propre de la commune, "
+        "à la commune (tw:ofCommune)."),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_history_and_quote_support_rules(project_copy, capsys, case):
+    edits, expected = BROKEN[case]
+    for file, old, new in edits:
+        edit(project_copy / file, old, new)
+    status = main(["--project", str(project_copy), "build", "--output", str(project_copy / "publish")])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert expected in err, err
+    assert "Traceback" not in err and "build failed" in err and not (project_copy / "publish").exists()

@@ -48,7 +48,9 @@ def test_dumps_parse_and_agree(built):
     jsonld = Graph().parse(built / "downloads/twinning.jsonld", format="json-ld")
     assert len(turtle) == len(ntriples) == len(jsonld) > 3000
     twinned = list(turtle.query("SELECT (COUNT(*) AS ?n) WHERE { ?a <https://example.org/twinning/ontology/twinnedWith> ?b }"))
-    assert int(twinned[0][0]) == 2 * 35  # 35 bilateral partnerships, both directions; the 3-party one excluded
+    # only bilateral partnerships of a twinning kind: 25 twinnings, both directions (not the 10 other
+    # bilateral partnerships: a cultural centre, a network, refugee camps, decentralised cooperation...)
+    assert int(twinned[0][0]) == 2 * 25
 
 
 def test_streamed_dumps_equal_the_whole_text_writers_and_their_gzip(built, tmp_path, monkeypatch):
@@ -172,11 +174,21 @@ def test_csv_and_csvw(built):
         rows = list(csv.DictReader(file))
     assert len(rows) == 36
     jifna = next(r for r in rows if r["iri"].endswith("ivry-sur-seine-jifna-jalazone"))
-    assert (jifna["commune_insee"], jifna["partner_countries"], jifna["start"]) == ("94041", "PS | PS", "2012")
+    assert (jifna["commune_insee"], jifna["partner_countries"], jifna["start"]) == ("94041", "PS | PS", "2003")
     vanadzor = next(r for r in rows if r["iri"].endswith("bagneux-vanadzor"))
-    assert (vanadzor["partner_qids"], vanadzor["kind"]) == ("Q62337", "twinning")
+    assert (vanadzor["partner_qids"], vanadzor["kind"], vanadzor["partner_former_countries"]) == ("Q62337", "twinning", "SUHH")
+    dianguirde = next(r for r in rows if r["iri"].endswith("ivry-sur-seine-dianguirde"))
+    assert (dianguirde["start"], dianguirde["start_precision"]) == ("199X", "decade")  # «les années 1990»: EDTF, not empty
+    assert "années 1990" in dianguirde["notes"]
+    torun = next(r for r in rows if r["iri"].endswith("angers-torun"))
+    assert (torun["start"], torun["kind"], torun["kind_changes"]) == ("2011", "twinning", "partnership → twinning (2016-05-09)")
     with open(built / "downloads/activities.csv", encoding="utf-8") as file:
-        assert len(list(csv.DictReader(file))) == 51
+        activities = list(csv.DictReader(file))
+    assert len(activities) == 64
+    ambassadors = next(r for r in activities if r["iri"].endswith("young-ambassadors-exchanges"))
+    assert (ambassadors["partnerships"], ambassadors["of_commune"]) == ("", "https://example.org/twinning/commune/49007")
+    yearly = next(r for r in activities if r["iri"].endswith("bagneux-de-france-yearly-meetings"))
+    assert (yearly["start"], yearly["start_precision"], yearly["recurrence"]) == ("", "", "chaque année")
     assert '"name": "partner_qids"' in (built / "downloads/csv-metadata.json").read_text()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rdflib import RDF
+from rdflib import RDF, SKOS, URIRef
 
 from twinning.check.checks import check_quotes, squeeze
 from twinning.check.verify import verify
@@ -13,7 +13,7 @@ from twinning.namespaces import OA, PROV
 # Counted by hand from the five archived pages (see README, "What the data holds").
 EXPECTED = {
     "Partnership": {"angers": 9, "bagneux": 5, "bagnolet": 6, "boulogne-billancourt": 10, "ivry-sur-seine": 6},
-    "Activity": {"angers": 1, "bagneux": 2, "ivry-sur-seine": 48},
+    "Activity": {"angers": 3, "bagneux": 8, "bagnolet": 1, "boulogne-billancourt": 2, "ivry-sur-seine": 50},
     "StatedFigure": {"bagnolet": 5, "boulogne-billancourt": 10, "ivry-sur-seine": 2},
     "Formalisation": {"angers": 5, "bagneux": 2, "boulogne-billancourt": 2, "ivry-sur-seine": 4},
 }
@@ -51,6 +51,41 @@ def test_three_party_agreement(sources, settings):
     assert partners == {"commune/94041", "partner/jifna", "partner/jalazone-camp"}
     formalisation = next(sources.data.subjects(tw.formalises, partnership.identifier))
     assert str(sources.data.value(formalisation, tw.date)) == "2012"
+    # the relation begins with the first action the page files under Jifna and Jalazone, not with the agreement
+    assert str(partnership.value(tw.startDate)) == "2003"
+
+
+def test_a_kind_changes_through_a_dated_act(sources, settings):
+    """Angers – Toruń: a specific partnership since 2011, a twinning since the agreement of 9 May 2016."""
+    tw, base, graph = settings.tw, settings.base_iri, sources.data
+    torun = graph.resource(base + "partnership/angers-torun")
+    assert str(torun.value(tw.startDate)) == "2011"
+    assert torun.value(tw.kind).identifier == graph.namespace_manager.expand_curie("kind:twinning")
+    act = graph.resource(next(graph.subjects(tw.formalises, torun.identifier)))
+    assert (str(act.value(tw.date)), str(act.value(tw.previousKind).identifier).rsplit("/", 1)[1],
+            str(act.value(tw.newKind).identifier).rsplit("/", 1)[1]) == ("2016-05-09", "partnership", "twinning")
+
+
+def test_kinds_and_document_types_share_no_term(sources, settings):
+    vocabulary = sources.vocabulary
+    skos = SKOS
+    kinds = {c for c in vocabulary.subjects(skos.inScheme, URIRef(settings.base_iri + "concept/kind"))}
+    documents = {c for c in vocabulary.subjects(skos.inScheme, URIRef(settings.base_iri + "concept/document-type"))}
+    labels = lambda concepts: {str(label) for c in concepts for label in vocabulary.objects(c, skos.prefLabel)}
+    assert kinds and documents and not kinds & documents and not labels(kinds) & labels(documents)
+
+
+def test_activities_where_the_page_puts_them(sources, settings):
+    tw, base, graph = settings.tw, settings.base_iri, sources.data
+    ambassadors = URIRef(base + "activity/angers/young-ambassadors-exchanges")
+    assert list(graph.objects(ambassadors, tw.partnership)) == []
+    assert graph.value(ambassadors, tw.ofCommune) == URIRef(base + "commune/49007")
+    undated = {str(a).removeprefix(base) for a in graph.subjects(RDF.type, tw.Activity) if graph.value(a, tw.startDate) is None}
+    assert "activity/bagneux/grand-bourg-school-exchanges" in undated
+    recurring = {str(a).removeprefix(base): str(words) for a, words in graph.subject_objects(tw.recurrence)}
+    assert recurring["activity/bagneux/bagneux-de-france-yearly-meetings"] == "chaque année"
+    for year in ("2012", "2018"):  # the dated Angers events
+        assert any(str(graph.value(a, tw.startDate)) == year for a in graph.subjects(tw.ofCommune, URIRef(base + "commune/49007")))
 
 
 def test_dates_keep_their_precision(sources, settings):

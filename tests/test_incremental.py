@@ -119,16 +119,26 @@ def rename_a_partnership(project: Path) -> None:
 
 def change_a_kind(project: Path) -> None:
     """The new kind's page lists the partnership, the old one's no longer does."""
-    edit(sorted((project / "data").glob("commune-*.ttl"))[3], "tw:kind kind:twinning ;", "tw:kind kind:charter ;")
+    edit(sorted((project / "data").glob("commune-*.ttl"))[3], "tw:kind kind:twinning ;", "tw:kind kind:partnership ;")
 
 
 def swap_a_partner(project: Path) -> None:
-    """The partner left behind listed the partnership among its incoming links, as it was before."""
+    """The partner left behind listed the partnership among its incoming links, as it was before. The
+    partnership also quotes the new partner's name, from the page's sentence about its other
+    partnership, so that a quote still names each partner."""
     commune = sorted((project / "data").glob("commune-*.ttl"))[4]
     text = commune.read_text(encoding="utf-8")
     first, second = [line.split(" , ")[1].rstrip(" ;") for line in text.splitlines()
                      if line.strip().startswith("tw:partner ") and line.count(",") == 1][:2]
-    edit(commune, f", {first} ;", f", {second} ;")
+    partners = "".join(path.read_text(encoding="utf-8") for path in (project / "data" / "partners").glob("*.ttl"))
+    block = partners[partners.index(f"{second} a tw:"):]
+    name = block[block.index('tw:pageName "') + len('tw:pageName "'):].split('"', 1)[0]
+    source = text[text.index("<source/"):].split(">", 1)[0] + ">"
+    swapped = text.replace(f", {first} ;", f", {second} ;", 1)
+    citations = swapped.index("    tw:citation [", swapped.index(f", {second} ;"))
+    swapped = (swapped[:citations] + f'    tw:citation [ prov:wasQuotedFrom {source} ; oa:exact "{name}" ] ,\n        '
+               + swapped[citations + len("    tw:citation "):])
+    commune.write_text(swapped, encoding="utf-8")
 
 
 def remove_a_commune(project: Path) -> None:

@@ -53,7 +53,9 @@ def test_every_real_link_is_confirmed_and_partners_without_items_are_listed(real
     assert [real.name(p) for p in real.unlinked_partners()][:2] == ["6e arrondissement de Turin", "Akbou"]
     assert len(real.unlinked_partners()) == 9
     pisa = next(r for r in real.link_reports if r.name == "Pise")
-    assert "l3viathan-2016 (2016-09): P190 links it with Angers" in pisa.evidence
+    # the two things a snapshot can say, in words that keep them apart
+    assert "l3viathan-2016 (2016-09): item identity confirmed: Q13375 labelled «Pisa»" in pisa.evidence
+    assert "l3viathan-2016 (2016-09): twinning recorded: P190 links it with Angers" in pisa.evidence
 
 
 def test_comparison_of_boulogne_billancourt_in_2016(real):
@@ -70,21 +72,28 @@ def test_district_level_mismatch_and_communes_absent_from_a_snapshot(real):
     assert bagneux["other-level"] == {"6e arrondissement de Turin"}  # Wikidata links the city, Q495
     assert bagneux["wikidata-only"] == {"Q748078"}
     assert verdicts(real, "Bagnolet", "albertoursino-2021") == {"not-in-snapshot": {""}}
+    # in 2021 Bagneux and Boulogne-Billancourt appear only as other towns' twins: the snapshot holds no
+    # P190 statement of theirs, so it gives no verdict on their partners (no «page-only»)
+    assert verdicts(real, "Bagneux", "albertoursino-2021") == {"not-in-snapshot": {""}}
+    assert verdicts(real, "Boulogne-Billancourt", "albertoursino-2021") == {"not-in-snapshot": {""}}
+    assert "page-only" not in verdicts(real, "Angers", "albertoursino-2021")  # Angers' own statements: all recorded
     assert verdicts(real, "Angers", "l3viathan-2016")["page-only"] == {"Toruń"}
 
 
-def test_wrong_qid_is_suspicious_and_fails_the_check(project_copy):
+def test_wrong_qid_is_refused_before_the_check(project_copy):
+    """Another place's QID, «confirmed» by a snapshot whose label does not fit: validation refuses it
+    (so it is never published), and `wikidata check` says why it will not judge such data."""
     edit(project_copy / "data" / "partners.ttl", "tw:item wd:Q13375 ;", "tw:item wd:Q10400 ;")  # Pisa -> Almería
     result = twinning(project_copy, "wikidata", "check")
     assert result.returncode == 1
-    assert re.search(r"^suspicious\s+Q10400\s+Pise$", result.stdout, re.MULTILINE)
-    assert "which does not fit «Pise»" in result.stdout
-    assert "1 suspicious" in result.stdout
+    assert "data/partners.ttl: https://example.org/twinning/partner/pisa#wikidata: [wikidata-label-fits] " \
+           "http://www.wikidata.org/entity/Q10400 is labelled «Almería" in result.stderr
+    assert "which does not fit «Pise»" in result.stderr
 
 
 def test_namesake_in_p190_makes_a_link_suspicious(project_copy):
-    """Without the curated other-level item, P190's «Hammersmith» contradicts the borough's item."""
-    edit(project_copy / "data" / "partners.ttl", "    tw:otherLevelItem wd:Q277162 ;\n", "")
+    """Without the curated predecessor's item, P190's «Hammersmith» contradicts the borough's item."""
+    edit(project_copy / "data" / "partners.ttl", "    tw:predecessorItem wd:Q277162 ;\n", "")
     result = twinning(project_copy, "wikidata", "check")
     assert result.returncode == 1
     assert "P190 of Boulogne-Billancourt names Q277162 «Hammersmith», not Q40478" in result.stdout
@@ -108,6 +117,11 @@ def test_decade_precision(real):
     assert real.start_time(dianguirde) == "+1990-00-00T00:00:00Z/8"
 
 
+def test_a_twinning_starts_with_the_act_that_made_it_one(real):
+    torun = URIRef(load_settings(ROOT).base_iri + "partnership/angers-torun")
+    assert real.start_time(torun) == "+2016-05-09T00:00:00Z/11"  # a specific partnership from 2011
+
+
 def test_commands_print_the_comparison_and_the_statements():
     compare = twinning(ROOT, "wikidata", "compare", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(compare.stdout)))
@@ -120,7 +134,7 @@ def test_commands_print_the_comparison_and_the_statements():
 
 def test_build_publishes_states_and_comparison(built):
     pisa = (built / "partner" / "pisa.html").read_text(encoding="utf-8")
-    assert "état du lien" in pisa and "P190 links it with Angers" in pisa
+    assert "état du lien" in pisa and "twinning recorded: P190 links it with Angers" in pisa
     page = (built / "wikidata.html").read_text(encoding="utf-8")
     assert "Zaandam" in page and "other-level" in page
     with (built / "downloads" / "wikidata-comparison.csv").open(encoding="utf-8") as table:
@@ -166,7 +180,7 @@ def test_sync_writes_a_new_dated_snapshot_used_by_check_and_compare(project_copy
     assert "Pise" in angers["both"]  # Pisa's own P190 still names Angers: recorded in one direction
     assert "Austin" in angers["both"]
     check = twinning(project_copy, "wikidata", "check")
-    assert check.returncode == 0 and "sync-2026-11-21 (2026-11-21): Q13375 labelled «Pisa»" in check.stdout
+    assert check.returncode == 0 and "sync-2026-11-21 (2026-11-21): item identity confirmed: Q13375 labelled «Pisa»" in check.stdout
 
 
 def test_sync_reports_a_missing_p190_in_both_directions(project_copy, tmp_path):

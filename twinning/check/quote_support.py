@@ -11,8 +11,8 @@ attached to a dated partnership it names neither the partner nor the year, and i
 - quote-names-partner: each partner of a partnership other than the commune that publishes the page is
   named in one of the partnership's quotes, by a label or by a spelling the curator records as the
   page's (tw:pageName);
-- wikidata-label-fits: the item of a Wikidata link carries, in a snapshot said to confirm it, a label
-  that fits the place's name (the same test as `twinning wikidata check`).
+- wikidata-label-fits: the item of a Wikidata link carries, in the dated snapshots that record it, a
+  label that fits the place's name (the same test as `twinning wikidata check`).
 
 Resources with no quote (taken from a dated Wikidata snapshot, tw:recordedIn) have nothing to support.
 """
@@ -98,6 +98,12 @@ def check_figures(sources: Sources, tw: Namespace, quotes: dict) -> list[Problem
     return problems
 
 
+def shown_name(graph: Graph, place) -> str:
+    """The French label, as a curator reads the data, or the IRI."""
+    labels = sorted(graph.objects(place, RDFS.label), key=lambda label: (label.language != "fr", str(label)))
+    return str(labels[0]) if labels else str(place)
+
+
 def names_of(graph: Graph, place, tw: Namespace) -> list[str]:
     return [str(name) for predicate in (RDFS.label, SKOS.altLabel, tw.pageName) for name in graph.objects(place, predicate)]
 
@@ -114,30 +120,31 @@ def check_partner_names(sources: Sources, tw: Namespace, quotes: dict) -> list[P
         for partner in sorted(set(graph.objects(partnership, tw.partner)) - publishers):
             names = names_of(graph, partner, tw)
             if not any(comparable(name) in quote for name in names for quote in cited):
-                shown = min(names, default=str(partner))
                 problems.append(Problem(sources.file_of(partnership), str(partnership), "quote-names-partner",
-                                        f"no quote of this partnership names the partner «{shown}» ({partner}); cite "
+                                        f"no quote of this partnership names the partner «{shown_name(graph, partner)}» "
+                                        f"({partner}); cite "
                                         "the sentence of the page that names it, or, if the page spells it otherwise, "
                                         "record that spelling as tw:pageName on the partner"))
     return problems
 
 
 def check_wikidata_labels(sources: Sources, tw: Namespace) -> list[Problem]:
-    """An item whose confirming snapshots give no label at all is left to `twinning wikidata check`,
-    which reports it: a label that is there and does not fit is another place's QID."""
+    """Labels from every dated snapshot that records the item, in whatever language it gives them
+    (2016: German first; 2021: Italian), as `twinning wikidata check` reads them. An item no snapshot
+    labels is left to that command, which calls it unconfirmed: a label that is there and fits nowhere
+    is another place's QID."""
     graph, problems = sources.data, []
-    records = {(graph.value(record, tw.snapshot), graph.value(record, tw.item)): record
-               for record in graph.subjects(RDF.type, tw.WikidataRecord)}
+    labels: dict = {}
+    for record in graph.subjects(RDF.type, tw.WikidataRecord):
+        labels.setdefault(graph.value(record, tw.item), set()).update(map(str, graph.objects(record, RDFS.label)))
     for owner, link in graph.subject_objects(tw.wikidataLink):
         item = graph.value(link, tw.item)
-        labels = {str(label) for snapshot in graph.objects(link, tw.confirmedBy)
-                  for label in graph.objects(records.get((snapshot, item)), RDFS.label)} if item is not None else set()
-        names = set(names_of(graph, owner, tw))
-        if labels and not names_fit(names, labels):
+        given = labels.get(item, set())
+        if given and not names_fit(set(names_of(graph, owner, tw)), given):
             problems.append(Problem(sources.file_of(link), str(link), "wikidata-label-fits",
-                                    f"{item} is labelled «{', '.join(sorted(labels))}» in the snapshots said to "
-                                    f"confirm it, which does not fit «{min(names, default=str(owner))}»: link the "
-                                    "item of this place, or remove the link"))
+                                    f"{item} is labelled «{', '.join(sorted(given))}» in the dated snapshots, which "
+                                    f"does not fit «{shown_name(graph, owner)}»: link the item of this place, or "
+                                    "remove the link"))
     return problems
 
 

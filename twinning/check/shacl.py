@@ -71,13 +71,14 @@ def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: st
     that resource (tw:citation/oa:exact), with the shapes' prefixes when there are shapes."""
     nm = (shapes if shapes is not None else described).namespace_manager
     through = value_targets(shapes) if shapes is not None else {}
+    languages = {str(m): m.language for m in shapes.objects(None, SH.message)} if shapes is not None else {}
     problems = []
     for result in report.objects(None, SH.result):
         focus = report.value(result, SH.focusNode)
         component = report.value(result, SH.sourceConstraintComponent)
         predicates = through.get(report.value(result, SH.sourceShape), ())
         value = focus if predicates else report.value(result, SH.value)
-        message = messages(report, result)
+        message = messages(report, result, languages)
         severity = SEVERITIES.get(report.value(result, SH.resultSeverity), "error")
         path = path_text(report, report.value(result, SH.resultPath), nm)
         component_text = [nm.normalizeUri(component).replace("sh:", "").replace("ConstraintComponent", "")
@@ -97,9 +98,12 @@ def results_as_problems(report: Graph, described: Graph, origin, rule_prefix: st
     return problems
 
 
-def messages(report: Graph, result) -> str:
-    """The result's message, or its French and English messages in that order, as a curator reads them."""
-    found = sorted(report.objects(result, SH.resultMessage), key=lambda m: (m.language != "fr", m.language or "", str(m)))
+def messages(report: Graph, result, languages: dict) -> str:
+    """The result's message, or its French and English messages in that order, as a curator reads them.
+    pySHACL drops the language of a SPARQL constraint's messages: the shapes' own messages give it back."""
+    def language(message) -> str:
+        return message.language or languages.get(str(message), "")
+    found = sorted(report.objects(result, SH.resultMessage), key=lambda m: (language(m) != "fr", language(m), str(m)))
     return " / ".join(map(str, found)) or "does not satisfy the shape"
 
 

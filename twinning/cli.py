@@ -89,7 +89,7 @@ def cmd_query(settings: Settings, args) -> int:
 
 def cmd_serve(settings: Settings, args) -> int:
     try:
-        server.serve(settings.output_dir, settings.dump_path, args.host, args.port, args.timeout,
+        server.serve(settings, args.host, args.port, server.Limits(args.timeout, args.memory_mb, args.result_mb),
                      announce=lambda line: print(line, flush=True))
     except (RuntimeError, OSError) as error:
         print(f"twinning serve: {error}", file=sys.stderr)
@@ -236,6 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, loopback)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve.add_argument("--timeout", type=int, default=10, help="seconds a query may run (default: 10)")
+    serve.add_argument("--memory-mb", type=int, default=1024,
+                       help="memory each of the two Oxigraph processes may use before it is restarted (default: 1024)")
+    serve.add_argument("--result-mb", type=int, default=8, help="largest answer sent, in MB (default: 8)")
     serve.add_argument("--output", help="built publication to serve (default: publish/)")
     serve.set_defaults(run=cmd_serve)
 

@@ -30,6 +30,7 @@ class Settings:
     release_date: str
     queries_dir: Path
     sparql_endpoint: str | None = None  # public SPARQL endpoint, announced in VoID and used by the query page
+    sparql_service_allow: tuple[str, ...] = ()  # the only SERVICE endpoints `twinning serve` lets a query call
     cache_dir: Path | None = None  # results of earlier builds, reused when their inputs are unchanged
     reuse_cache: bool = True
 
@@ -72,6 +73,7 @@ def load_settings(root: Path | None = None) -> Settings:
         release_date=conf.get("release_date", "2026-11-21"),
         queries_dir=root / conf.get("queries", "queries"),
         sparql_endpoint=conf.get("sparql_endpoint"),
+        sparql_service_allow=tuple(conf.get("sparql_service_allow", ())),
         cache_dir=root / conf.get("cache", ".twinning-cache"),
     )
 

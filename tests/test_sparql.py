@@ -107,7 +107,7 @@ def test_server_serves_the_site_with_content_negotiation(server):
         assert page.headers["Content-Type"].startswith("text/html") and b"Pise" in page.read()
     request = urllib.request.Request(server.url + "partner/pisa", headers={"Accept": "text/turtle"})
     with urllib.request.urlopen(request) as turtle:
-        assert turtle.headers["Content-Type"] == "text/turtle" and b"@prefix" in turtle.read()
+        assert turtle.headers["Content-Type"] == "text/turtle; charset=utf-8" and b"@prefix" in turtle.read()
     with urllib.request.urlopen(server.url + "sparql.html") as page:
         text = page.read().decode()
     assert 'action="query"' in text and text.count("<h3>") == len(sparql.example_queries(ROOT / "queries"))

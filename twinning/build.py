@@ -17,7 +17,7 @@ import pyshacl
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from . import catalog, dumps, sparql, tables
+from . import catalog, dumps, sparql, tables, web_rules
 from .cache import ResultCache, code_digest, digest_of
 from .config import Settings
 from .enrich import publication_graph
@@ -59,26 +59,6 @@ def dcat_ap_report(catalogue: Graph, shapes_dir: Path) -> tuple[list[str], list[
         path = report.value(result, SH.resultPath)
         found[severity].append(f"{report.value(result, SH.focusNode)} {path}: {report.value(result, SH.resultMessage)}")
     return sorted(found["violation"]), sorted(found["warning"])
-
-
-def conneg_rules() -> tuple[str, str]:
-    apache = ["# Content negotiation: the same IRI answers HTML, Turtle, N-Triples or JSON-LD.",
-              "AddType text/turtle .ttl", "AddType application/n-triples .nt", "AddType application/ld+json .jsonld",
-              "AddType text/csv .csv", "AddType application/csvm+json .json", "Options -MultiViews",
-              "RewriteEngine On"]
-    for extension, media in MEDIA_TYPES.items():
-        escaped = media.replace("+", "\\+")
-        apache += [f"RewriteCond %{{HTTP_ACCEPT}} {escaped}", f"RewriteCond %{{REQUEST_FILENAME}}.{extension} -f",
-                   f"RewriteRule ^(.*)$ $1.{extension} [L]"]
-    apache += ["RewriteCond %{REQUEST_FILENAME}.html -f", "RewriteRule ^(.*)$ $1.html [L]"]
-    nginx = ["# nginx: include in the server block that serves publish/ (content negotiation for every IRI).",
-             "types { text/html html; text/turtle ttl; application/n-triples nt; application/ld+json jsonld; "
-             "text/csv csv; application/csvm+json json; application/gzip gz; }",
-             "map $http_accept $rdf_suffix {", "    default \".html\";"]
-    for extension, media in MEDIA_TYPES.items():
-        nginx.append(f"    ~{media.replace('+', '[+]')} \".{extension}\";")
-    nginx += ["}", "location / {", "    try_files $uri$rdf_suffix $uri $uri.html $uri/index.html =404;", "}"]
-    return "\n".join(apache) + "\n", "\n".join(nginx) + "\n"
 
 
 def write(path: Path, content: str | bytes) -> None:
@@ -128,6 +108,7 @@ def publish(sources: Sources, publication: Publication, warnings: list[Problem],
     output = settings.output_dir
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the web server's user reads the publication
     cache = ResultCache(settings.cache_dir, settings.reuse_cache)
     pages_key = digest_of(str(output))
     try:
@@ -439,9 +420,8 @@ def write_site(publication: Publication, sources: Sources, settings: Settings, c
         # (sorted as strings: rdflib's comparison of literals is Python, 1.5 s over 10,000 of them)
         write(folder / relative, (sources.data_dir / relative).read_bytes())
     write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
-    apache, nginx = conneg_rules()
-    write(folder / ".htaccess", apache)
-    write(folder / "nginx.conf", nginx)
+    write(folder / "nginx.conf", web_rules.nginx_http_conf())
+    write(folder / "nginx-server.conf", web_rules.nginx_server_conf())
 
 
 def write_publication(sources: Sources, publication: Publication, warnings: list[Problem], settings: Settings,

@@ -194,11 +194,11 @@ class EnginePool:
                     return response.status, response.getheader("Content-Type", ""), payload
                 except (OSError, http.client.HTTPException):
                     if ticket.stopped_for == "time":
-                        raise Stopped("time", f"the query ran past this endpoint's limit of "
-                                              f"{self.limits.time_s:g} s and was stopped") from None
+                        raise Stopped("time", f"the query ran past this endpoint's time limit "
+                                              f"({self.limits.time_s:g} s) and was stopped") from None
                     if ticket.stopped_for == "memory":
-                        raise Stopped("memory", f"the query needed more than this endpoint's limit of "
-                                                f"{self.limits.memory_mb} MB of memory and was stopped") from None
+                        raise Stopped("memory", f"the query needed more than this endpoint's memory limit "
+                                                f"({self.limits.memory_mb} MB) and was stopped") from None
                     if attempt:
                         raise Stopped("engine", "the SPARQL engine stopped while answering: try again") from None
                 finally:

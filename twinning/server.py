@@ -47,9 +47,10 @@ class FrontHandler(SimpleHTTPRequestHandler):
     """Static files with content negotiation, `/query` checked and answered, every other write refused."""
 
     protocol_version = "HTTP/1.1"
-    server_version = "twinning"
-    sys_version = ""
     timeout = CLIENT_TIMEOUT_S
+
+    def version_string(self) -> str:
+        return "twinning"
 
     def __init__(self, *args, pool: EnginePool, allowed_services: frozenset[str], policy: str, **kwargs):
         self.pool = pool

@@ -108,6 +108,7 @@ def nginx_server_conf() -> str:
              "charset utf-8;",
              "charset_types text/plain text/css text/csv text/turtle;",
              "autoindex off;",
+             "server_tokens off;",
              "disable_symlinks on from=$document_root;",
              "client_header_timeout 10s;", "client_body_timeout 10s;", "send_timeout 30s;",
              "client_max_body_size 1m;",

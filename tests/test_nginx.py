@@ -45,7 +45,7 @@ http {{
     access_log off;
     {temp}
     include {site}/nginx.conf;
-    upstream twinning_sparql {{ server 127.0.0.1:{upstream}; keepalive 16; }}
+    upstream twinning_sparql {{ server 127.0.0.1:{upstream}; keepalive 16; keepalive_timeout 5s; }}
     server {{
         listen 127.0.0.1:{port};
         root {site};

@@ -26,7 +26,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from twinning import negotiation
+from twinning import negotiation, query_guard, sparql
+from twinning.config import load_settings
 from twinning.web_rules import DOCUMENT_TYPES
 
 PAGE_OFFERS = list(DOCUMENT_TYPES)
@@ -335,3 +336,14 @@ def test_a_burst_of_connections_waits_for_no_retransmission(front):
         for _, connection in made:
             connection.close()
     assert max(took for took, _ in made) < 0.9 and all(a.startswith(b"HTTP/1.1 200") for a in answers)
+
+
+def test_the_federated_example_runs_only_once_wikidata_is_allowed():
+    """Query 14 and its comment name the setting that lets it call Wikidata (checked here without
+    calling it: the tests never reach the Internet)."""
+    example = next(e for e in sparql.example_queries(ROOT / "queries") if e.federated)
+    assert "sparql_service_allow" in example.comment and load_settings(ROOT).sparql_service_allow == ()
+    with pytest.raises(query_guard.Refused) as refused:
+        query_guard.check_services(example.text, frozenset())
+    assert refused.value.status == 403 and "https://query.wikidata.org/sparql" in str(refused.value)
+    query_guard.check_services(example.text, frozenset({"https://query.wikidata.org/sparql"}))

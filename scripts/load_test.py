@@ -9,7 +9,9 @@ target) and its own `twinning serve` (the front), then runs, one after the other
 - the example queries (not the federated one) sent to Oxigraph directly;
 - the same queries through the front's `/query` (checked, answered whole, re-encoded);
 - pages, each resource IRI negotiated as HTML or Turtle, through the front;
-- with --nginx, the same pages and queries through an nginx already running over the same build.
+- with --nginx, the same pages and queries through an nginx already running over the same build;
+- with --runaway, a sort over a cross join through the front, printing the memory and CPU of its
+  Oxigraph processes each second while it runs and for 10 s after its answer.
 
 Each client is a thread holding no connection between requests (as a crowd of separate visitors);
 the threads are spread over processes so the load generator is not held by one interpreter. It
@@ -104,6 +106,58 @@ def run(label: str, base: str, requests: list[tuple[str, str]], clients: int, se
           f"{sum(errors.values()):>6}{detail}", flush=True)
 
 
+RUNAWAY = "SELECT ?a ?d ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def engines(parent: int) -> list[int]:
+    """The Oxigraph processes started by any thread of `parent` (Linux /proc)."""
+    children = [pid for task in Path(f"/proc/{parent}/task").iterdir() for pid in (task / "children").read_text().split()]
+    return [int(pid) for pid in children if "oxigraph" in Path(f"/proc/{pid}/cmdline").read_text()]
+
+
+def usage(pids: list[int]) -> tuple[float, float]:
+    """Resident MB and CPU seconds, summed over the processes that still exist."""
+    memory = cpu = 0.0
+    for pid in pids:
+        try:
+            memory += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu += (int(fields[11]) + int(fields[12])) / TICKS
+        except (OSError, IndexError):
+            pass
+    return memory, cpu
+
+
+def runaway(front: subprocess.Popen, base: str, after_s: float = 10) -> None:
+    outcome: list[str] = []
+
+    def ask() -> None:
+        connection = http.client.HTTPConnection(urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port,
+                                                timeout=120)
+        connection.request("GET", "/query?" + urllib.parse.urlencode({"query": RUNAWAY}))
+        response = connection.getresponse()
+        outcome.append(f"HTTP {response.status}: {response.read().decode(errors='replace').strip()}")
+    print(f"\nrunaway query through the front: {RUNAWAY}")
+    print(f"{'s':>5} {'Oxigraph RSS MB':>16} {'CPU % (1 s)':>12}  processes")
+    began = time.monotonic()
+    asking = threading.Thread(target=ask)
+    asking.start()
+    answered_at = None
+    _, last_cpu = usage(engines(front.pid))
+    while answered_at is None or time.monotonic() - answered_at < after_s:
+        time.sleep(1)
+        pids = engines(front.pid)
+        memory, cpu = usage(pids)
+        print(f"{time.monotonic() - began:>5.0f} {memory:>16.0f} {max(0.0, cpu - last_cpu) * 100:>12.0f}  "
+              f"{' '.join(map(str, pids))}", flush=True)
+        last_cpu = cpu
+        if answered_at is None and not asking.is_alive():
+            answered_at = time.monotonic()
+            print(f"answered after {answered_at - began:.1f} s: {outcome[0] if outcome else 'no answer'}")
+    asking.join()
+
+
 def query_requests(settings) -> list[tuple[str, str]]:
     examples = [e for e in sparql.example_queries(settings.queries_dir) if not e.federated]
     return [("/query?" + urllib.parse.urlencode({"query": sparql.with_base(e.text, settings.base_iri)}),
@@ -125,6 +179,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--output", help="built publication (default: the project's publish/)")
     parser.add_argument("--nginx", help="also drive an nginx serving the same build, e.g. http://127.0.0.1:8080/")
+    parser.add_argument("--runaway", action="store_true", help="then send a runaway query and watch Oxigraph")
     args = parser.parse_args()
     settings = load_settings(ROOT).with_overrides(output=args.output)
     if not settings.dump_path.is_file():
@@ -155,6 +210,8 @@ def main() -> None:
         if args.nginx:
             run("queries, nginx", args.nginx.rstrip("/"), queries, args.clients, args.seconds)
             run("pages, nginx", args.nginx.rstrip("/"), pages, args.clients, args.seconds)
+        if args.runaway:
+            runaway(front, front_url)
     finally:
         for process in (front, direct):
             if process is not None:

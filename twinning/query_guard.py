@@ -5,8 +5,8 @@
   `[tool.twinning] sparql_service_allow` does not list is refused before the engine sees it. The
   engine reads keywords in any case and even glued to a name (`SERVICEex:x`), so every query whose
   text holds "service" in any case is read with rdflib's SPARQL parser and its services listed (in
-  subqueries and `EXISTS` too); a `SERVICE ?variable` or a query the parser cannot read is refused.
-  Other queries go on unparsed.
+  subqueries and `EXISTS` too); a `SERVICE ?variable`, a query the parser cannot read, or one longer
+  than it reads in a moment is refused. Other queries go on unparsed.
 - **One query, exactly as checked.** The engine receives the checked text as the body of a POST, so a
   second `query` parameter or a form field cannot smuggle another one past the check.
 - **An answer is whole before it is sent.** Oxigraph reports an error met while streaming (its own
@@ -30,6 +30,9 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from .negotiation import choose
 
 MAX_QUERY_BYTES = 256 * 1024
+# rdflib's parser reads a few KiB of SPARQL a second, in the front's own process: a query it must
+# read stays short, so no query costs the front more than a moment.
+SERVICE_CHECK_BYTES = 8 * 1024
 ENGINE_ACCEPT = "application/sparql-results+json, application/n-triples"
 RESULT_FORMATS = {"application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
                   "application/json": pyoxigraph.QueryResultsFormat.JSON,
@@ -121,6 +124,9 @@ def check_services(text: str, allowed: frozenset[str]) -> None:
     lowered = text.lower()
     if "service" not in lowered and "\\u" not in lowered:  # \u0053ERVICE, for a parser that unescapes first
         return
+    if len(text.encode("utf-8")) > SERVICE_CHECK_BYTES:
+        raise Refused(413, f"a query that mentions SERVICE is read by a parser before it runs, and may be at most "
+                           f"{SERVICE_CHECK_BYTES // 1024} KiB long")
     for term in service_calls(text):
         if isinstance(term, Variable) or not isinstance(term, URIRef):
             raise Refused(403, "SERVICE with a variable is refused: this endpoint calls only the services "

@@ -28,7 +28,7 @@ from pathlib import Path
 from . import query_guard
 from .config import Settings
 from .negotiation import choose
-from .oxigraph_pool import EnginePool, Limits, Stopped, free_port, oxigraph_command  # noqa: F401 (used by tests)
+from .oxigraph_pool import EnginePool, Limits, Stopped, free_port, oxigraph_command, read_only_endpoint  # noqa: F401
 from .site import environment
 from .sparql import Answer
 from .web_rules import CORS_HEADERS, DOCUMENT_TYPES, MEDIA_TYPES, SECURITY_HEADERS, SPECIAL_TYPES, form_action

@@ -170,6 +170,9 @@ def test_queries_through_nginx(nginx):
     assert status == 200 and json.loads(body)["results"]["bindings"]
     status, _, body = nginx.get("/query?" + urllib.parse.urlencode({"query": text}), "text/html")
     assert status == 200 and b"<td>Boulogne-Billancourt</td>" in body
+    status, headers, _ = nginx.get("/query", method="OPTIONS", headers={
+        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"})
+    assert status == 204 and header(headers, "Access-Control-Allow-Methods") == ["GET, POST, OPTIONS"]
 
 
 def test_service_calls_are_refused_through_nginx(nginx):

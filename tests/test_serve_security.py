@@ -230,6 +230,13 @@ def test_errors_are_statuses_with_a_readable_body(front, accept, media):
     assert (status, headers["content-type"]) == (504, media) and b"time limit" in body
 
 
+def test_an_answer_past_the_size_limit_is_refused(front):
+    status, headers, body = front.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 40000")
+    assert (status, headers["content-type"]) == (422, "text/plain; charset=utf-8")
+    assert b"larger than this endpoint's limit of 8 MB" in body
+    assert front.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 400")[0] == 200
+
+
 def test_answers_in_the_formats_a_client_asks_for(front):
     status, headers, body = front.query("SELECT ?s WHERE { ?s a ?t } LIMIT 2", "text/tab-separated-values")
     assert status == 200 and headers["content-type"] == "text/tab-separated-values" and body.startswith(b"?s\n")

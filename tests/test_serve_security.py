@@ -354,3 +354,10 @@ def test_the_federated_example_runs_only_once_wikidata_is_allowed():
         query_guard.check_services(example.text, frozenset())
     assert refused.value.status == 403 and "https://query.wikidata.org/sparql" in str(refused.value)
     query_guard.check_services(example.text, frozenset({"https://query.wikidata.org/sparql"}))
+
+
+@pytest.mark.parametrize("request_line, status", [(b"GARBAGE", b"400"), (b"GET /a b c d HTTP/1.1", b"400"),
+                                                  (b"GET / HTTP/9.9", b"505"),
+                                                  (b"GET /" + b"a" * 70000 + b" HTTP/1.1", b"414")])
+def test_a_malformed_request_line_gets_an_error_status(front, request_line, status):
+    assert raw(front.port, request_line + b"\r\n\r\n").split(b" ")[1] == status

@@ -135,7 +135,6 @@ class EnginePool:
         self.changed = threading.Condition()
         self.stopping = threading.Event()
         self.watchdog = threading.Thread(target=self.watch, name="oxigraph watchdog", daemon=True)
-        self.replacements = 0
 
     def __enter__(self) -> "EnginePool":
         try:
@@ -168,11 +167,11 @@ class EnginePool:
     def admitted(self):
         """The ready engine with the fewest queries, holding a ticket for this one; waits a few seconds
         for an engine being replaced rather than failing at once."""
-        ticket = Ticket(time.monotonic() + self.limits.time_s + GRACE_S)
         with self.changed:
             if not self.changed.wait_for(lambda: any(e.ready for e in self.engines), timeout=10):
                 raise Stopped("engine", "the SPARQL engine is restarting: try again in a few seconds")
             engine = min((e for e in self.engines if e.ready), key=lambda e: len(e.tickets))
+            ticket = Ticket(time.monotonic() + self.limits.time_s + GRACE_S)
             engine.tickets.add(ticket)
         try:
             yield engine, ticket
@@ -220,10 +219,15 @@ class EnginePool:
         return f"http://{self.host}:{self.engines[0].port}/query"
 
     def watch(self) -> None:
+        """Every tenth of a second, as long as the pool runs: a failure here is reported, never the end
+        of the watching (the limits would no longer hold)."""
         while not self.stopping.wait(WATCH_EVERY_S):
             for engine in self.engines:
-                if self.check(engine):
-                    self.replace(engine)
+                try:
+                    if self.check(engine):
+                        self.replace(engine)
+                except Exception as error:  # noqa: BLE001 (any failure: report it, keep watching)
+                    print(f"twinning serve: watching the SPARQL engine: {error!r}", file=sys.stderr)
 
     def check(self, engine: Engine) -> bool:
         """Whether the engine must go: a query past its time (the queries past it are told), a process
@@ -245,7 +249,6 @@ class EnginePool:
         with self.changed:
             engine.ready = False
         engine.stop()
-        self.replacements += 1
         while not self.stopping.is_set():
             try:
                 engine.start()

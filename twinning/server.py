@@ -47,6 +47,7 @@ class FrontHandler(SimpleHTTPRequestHandler):
     """Static files with content negotiation, `/query` checked and answered, every other write refused."""
 
     protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.0"  # an unreadable request line still gets a status line, not HTTP/0.9
     timeout = CLIENT_TIMEOUT_S
 
     def version_string(self) -> str:
@@ -59,7 +60,7 @@ class FrontHandler(SimpleHTTPRequestHandler):
         super().__init__(*args, **kwargs)
 
     def log_message(self, format, *args):  # one line per request, on stderr, without the date noise
-        sys.stderr.write(f"{self.command} {self.path[:120]} -> {args[1] if len(args) > 1 else ''}\n")
+        sys.stderr.write(f"{self.command} {getattr(self, 'path', '')[:120]} -> {args[1] if len(args) > 1 else ''}\n")
 
     def parse_request(self) -> bool:
         if not super().parse_request():
@@ -79,7 +80,7 @@ class FrontHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def is_query(self) -> bool:
-        return urllib.parse.urlsplit(self.path).path == "/query"
+        return urllib.parse.urlsplit(getattr(self, "path", "")).path == "/query"  # unset in a malformed request
 
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)

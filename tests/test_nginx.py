@@ -149,6 +149,13 @@ def test_rdf_by_accept_header_with_quality_values(nginx, site, accept):
     assert body == (site / "partner" / f"pisa{expected}").read_bytes()
 
 
+def test_a_resource_beside_a_folder_of_the_same_name(nginx, site):
+    for iri in ("/ontology", "/concept/kind"):
+        for accept, suffix in (("text/html", ".html"), ("text/turtle", ".ttl")):
+            status, _, body = nginx.get(iri, accept)
+            assert status == 200 and body == (site / (iri[1:] + suffix)).read_bytes(), (iri, accept)
+
+
 def test_security_headers_no_listing_nothing_outside(nginx):
     for path in ("/", "/partner/pisa", "/nowhere", "/query?" + urllib.parse.urlencode({"query": "ASK {}"})):
         _, headers, _ = nginx.get(path)

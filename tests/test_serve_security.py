@@ -317,6 +317,15 @@ def test_security_and_cors_headers(front):
     assert "access-control-allow-origin" not in front.get("/")[1]
 
 
+def test_a_resource_beside_a_folder_of_the_same_name(front, built):
+    """`/ontology` and `/concept/kind` are resources; their folders hold the terms."""
+    for iri in ("/ontology", "/concept/kind"):
+        for accept, suffix in (("text/html", ".html"), ("text/turtle", ".ttl")):
+            status, _, body = front.get(iri, accept)
+            assert status == 200 and body == (built / (iri[1:] + suffix)).read_bytes(), (iri, accept)
+    assert front.get("/ontology/")[0] == 404
+
+
 @pytest.mark.parametrize("accept", list(NEGOTIATION_CASES))
 def test_negotiation_with_quality_values(front, accept):
     expected = NEGOTIATION_CASES[accept]

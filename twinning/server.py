@@ -126,8 +126,9 @@ class FrontHandler(SimpleHTTPRequestHandler):
     def translate_path(self, path):
         """`/partner/pisa` answers `pisa.html`, or `.ttl`/`.nt`/`.jsonld` when the Accept header prefers RDF."""
         local = Path(super().translate_path(path))
-        if local.exists():
+        if local.is_file() or urllib.parse.urlsplit(path).path.endswith("/"):
             return str(local)
+        # a resource before a folder of the same name (`/ontology` is the ontology, `/ontology/` its terms)
         chosen = choose(self.headers.get("Accept"), list(DOCUMENT_TYPES)) or "text/html"
         for suffix in (DOCUMENT_TYPES[chosen], ".html"):
             if local.with_name(local.name + suffix).is_file():

@@ -1,7 +1,8 @@
 """Load test of the served publication: N concurrent clients for T seconds, direct to Oxigraph and
 through the front of `twinning serve`, in one run (not a timed test: the figures depend on the machine).
 
-    python scripts/load_test.py --clients 50 --seconds 30 [--output publish] [--nginx http://127.0.0.1:8080/]
+    python scripts/load_test.py --clients 50 --seconds 30 [--project DIR] [--output publish]
+                                [--nginx http://127.0.0.1:8080/] [--runaway]
 
 It starts its own `oxigraph serve-read-only` over a store loaded from the built dump (the "direct"
 target) and its own `twinning serve` (the front), then runs, one after the other:
@@ -159,7 +160,7 @@ def runaway(front: subprocess.Popen, base: str, after_s: float = 10) -> None:
 
 
 def query_requests(settings) -> list[tuple[str, str]]:
-    examples = [e for e in sparql.example_queries(settings.queries_dir) if not e.federated]
+    examples = [e for e in sparql.example_queries(ROOT / "queries") if not e.federated]
     return [("/query?" + urllib.parse.urlencode({"query": sparql.with_base(e.text, settings.base_iri)}),
              "application/sparql-results+json") for e in examples]
 
@@ -177,11 +178,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--project", help="project folder, e.g. a corpus of scripts/convert_p190.py (default: this one)")
     parser.add_argument("--output", help="built publication (default: the project's publish/)")
     parser.add_argument("--nginx", help="also drive an nginx serving the same build, e.g. http://127.0.0.1:8080/")
     parser.add_argument("--runaway", action="store_true", help="then send a runaway query and watch Oxigraph")
     args = parser.parse_args()
-    settings = load_settings(ROOT).with_overrides(output=args.output)
+    project = Path(args.project).resolve() if args.project else ROOT
+    settings = load_settings(project).with_overrides(output=args.output)
     if not settings.dump_path.is_file():
         sys.exit(f"{settings.dump_path} not found: run `twinning build` first")
     queries, pages = query_requests(settings), page_requests(settings.output_dir)
@@ -196,7 +199,7 @@ def main() -> None:
                                        "--bind", f"127.0.0.1:{port}", "--timeout-s", "10"],
                                       stdout=subprocess.DEVNULL, stderr=log)
             wait_until_answering(direct, f"http://127.0.0.1:{port}/query", log)
-        front = subprocess.Popen([sys.executable, "-m", "twinning.cli", "--project", str(ROOT), "serve", "--port", "0",
+        front = subprocess.Popen([sys.executable, "-m", "twinning.cli", "--project", str(project), "serve", "--port", "0",
                                   "--output", str(settings.output_dir)], stdout=subprocess.PIPE,
                                  stderr=subprocess.DEVNULL, text=True, env={**os.environ, "TMPDIR": str(scratch)})
         banner = front.stdout.readline()

@@ -262,7 +262,7 @@ def test_a_runaway_sort_is_killed_its_memory_freed_and_others_answered(front):
         status, _, body = pending.result()
         took = time.monotonic() - started
     assert status in (422, 504), body
-    assert took < 2 + 2 + 3, f"stopped after {took:.1f} s"
+    assert took < 2 + 5 + 3, f"stopped after {took:.1f} s"
     assert probes and set(probes) == {200}
     time.sleep(1)
     after = front.engines()

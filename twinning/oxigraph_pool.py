@@ -28,7 +28,7 @@ from pathlib import Path
 
 ENGINES = 2
 WATCH_EVERY_S = 0.1
-GRACE_S = 2  # past its time, Oxigraph gets this long to cancel the query itself before its process is killed
+GRACE_S = 5  # past its time, Oxigraph gets this long to cancel the query itself (under load it takes seconds)
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 

@@ -239,3 +239,4 @@ def test_a_configured_endpoint_is_announced_in_void_and_used_by_the_query_page(p
     assert result.returncode == 0, result.stderr
     assert "<https://sparql.example.net/twinning>" in (output / "void.ttl").read_text(encoding="utf-8")
     assert 'action="https://sparql.example.net/twinning"' in (output / "sparql.html").read_text(encoding="utf-8")
+    assert "form-action 'self' https://sparql.example.net/twinning;" in (output / "nginx-server.conf").read_text()

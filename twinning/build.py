@@ -421,7 +421,7 @@ def write_site(publication: Publication, sources: Sources, settings: Settings, c
         write(folder / relative, (sources.data_dir / relative).read_bytes())
     write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
     write(folder / "nginx.conf", web_rules.nginx_http_conf())
-    write(folder / "nginx-server.conf", web_rules.nginx_server_conf())
+    write(folder / "nginx-server.conf", web_rules.nginx_server_conf(settings.sparql_endpoint))
 
 
 def write_publication(sources: Sources, publication: Publication, warnings: list[Problem], settings: Settings,

@@ -99,8 +99,10 @@ def nginx_http_conf() -> str:
     return "\n".join(lines + ["}"]) + "\n"
 
 
-def nginx_server_conf() -> str:
-    headers = [f'add_header {header} "{value}" always;' for header, value in SECURITY_HEADERS.items()]
+def nginx_server_conf(endpoint: str | None = None) -> str:
+    """The server-level rules; `endpoint` is a public SPARQL endpoint elsewhere that the query form posts to."""
+    policy = {**SECURITY_HEADERS, "Content-Security-Policy": form_action(endpoint)}
+    headers = [f'add_header {header} "{value}" always;' for header, value in policy.items()]
     hidden = [f"    proxy_hide_header {header};" for header in SECURITY_HEADERS]
     lines = ["# nginx, server level: include inside the server block, after its root (see docs/deploying.md).",
              "# /query goes to the SPARQL guard of `twinning serve`, named by an upstream `twinning_sparql`.",

@@ -73,9 +73,16 @@ def load_settings(root: Path | None = None) -> Settings:
         release_date=conf.get("release_date", "2026-11-21"),
         queries_dir=root / conf.get("queries", "queries"),
         sparql_endpoint=conf.get("sparql_endpoint"),
-        sparql_service_allow=tuple(conf.get("sparql_service_allow", ())),
+        sparql_service_allow=service_allow_list(conf.get("sparql_service_allow", [])),
         cache_dir=root / conf.get("cache", ".twinning-cache"),
     )
+
+
+def service_allow_list(value) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise SystemExit('twinning: pyproject.toml [tool.twinning] sparql_service_allow must be a list of endpoint '
+                         'addresses, e.g. ["https://query.wikidata.org/sparql"]')
+    return tuple(value)
 
 
 def find_project_root(start: Path | None = None) -> Path:

@@ -370,3 +370,13 @@ def test_the_federated_example_runs_only_once_wikidata_is_allowed():
                                                   (b"GET /" + b"a" * 70000 + b" HTTP/1.1", b"414")])
 def test_a_malformed_request_line_gets_an_error_status(front, request_line, status):
     assert raw(front.port, request_line + b"\r\n\r\n").split(b" ")[1] == status
+
+
+def test_an_allow_list_that_is_not_a_list_is_refused_with_a_message(project_copy):
+    pyproject = project_copy / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace(
+        "sparql_service_allow = []", 'sparql_service_allow = "https://query.wikidata.org/sparql"'), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "twinning.cli", "--project", str(project_copy), "serve", "--port", "0"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "sparql_service_allow must be a list" in result.stderr
+    assert "Traceback" not in result.stderr

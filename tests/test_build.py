@@ -192,10 +192,12 @@ def test_csv_and_csvw(built):
     assert '"name": "partner_qids"' in (built / "downloads/csv-metadata.json").read_text()
 
 
-def test_conneg_rules_and_sitemap(built):
-    htaccess = (built / ".htaccess").read_text()
-    assert "RewriteCond %{HTTP_ACCEPT} text/turtle" in htaccess and "application/ld\\+json" in htaccess
-    assert "map $http_accept $rdf_suffix" in (built / "nginx.conf").read_text()
+def test_web_server_rules_and_sitemap(built):
+    """The nginx rules are tested by running nginx (test_nginx.py); the publication is readable by others."""
+    assert "map $http_accept $twinning_q_ttl" in (built / "nginx.conf").read_text()
+    assert "try_files $uri$twinning_suffix" in (built / "nginx-server.conf").read_text()
+    assert not (built / ".htaccess").exists()
+    assert built.stat().st_mode & 0o777 == 0o755
     assert "<loc>https://example.org/twinning/partner/la-lisa.html</loc>" in (built / "sitemap.xml").read_text()
     assert (built / ".well-known/void").read_bytes() == (built / "void.ttl").read_bytes()
 

@@ -108,7 +108,7 @@ def test_server_serves_the_site_with_content_negotiation(server):
         assert page.headers["Content-Type"].startswith("text/html") and b"Pise" in page.read()
     request = urllib.request.Request(server.url + "partner/pisa", headers={"Accept": "text/turtle"})
     with urllib.request.urlopen(request) as turtle:
-        assert turtle.headers["Content-Type"] == "text/turtle" and b"@prefix" in turtle.read()
+        assert turtle.headers["Content-Type"] == "text/turtle; charset=utf-8" and b"@prefix" in turtle.read()
     with urllib.request.urlopen(server.url + "sparql.html") as page:
         text = page.read().decode()
     assert 'action="query"' in text and text.count("<h3>") == len(sparql.example_queries(ROOT / "queries"))
@@ -241,3 +241,4 @@ def test_a_configured_endpoint_is_announced_in_void_and_used_by_the_query_page(p
     assert result.returncode == 0, result.stderr
     assert "<https://sparql.example.net/twinning>" in (output / "void.ttl").read_text(encoding="utf-8")
     assert 'action="https://sparql.example.net/twinning"' in (output / "sparql.html").read_text(encoding="utf-8")
+    assert "form-action 'self' https://sparql.example.net/twinning;" in (output / "nginx-server.conf").read_text()

@@ -122,7 +122,7 @@ def cmd_query(settings: Settings, args) -> int:
 
 def cmd_serve(settings: Settings, args) -> int:
     try:
-        server.serve(settings.output_dir, settings.dump_path, args.host, args.port, args.timeout,
+        server.serve(settings, args.host, args.port, server.Limits(args.timeout, args.memory_mb, args.result_mb),
                      announce=lambda line: print(line, flush=True))
     except (RuntimeError, OSError) as error:
         return complain("serve", str(error))
@@ -326,6 +326,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve_command.add_argument("--port", type=port, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve_command.add_argument("--timeout", type=at_least(1), default=10,
                                help="whole seconds a query may run (default: 10)")
+    serve_command.add_argument("--memory-mb", type=at_least(64), default=1024,
+                               help="memory each of the two Oxigraph processes may use before it is restarted "
+                                    "(default: 1024)")
+    serve_command.add_argument("--result-mb", type=at_least(1), default=8, help="largest answer sent, in MB (default: 8)")
 
     push_command = command(commands, "push", "replace a named graph of a SPARQL Graph Store with the built dataset",
                            cmd_push, "Send the N-Triples dump with one Graph Store Protocol PUT: the named graph's "

@@ -46,6 +46,7 @@ class Settings:
     release_date: str
     queries_dir: Path
     sparql_endpoint: str | None = None  # public SPARQL endpoint, announced in VoID and used by the query page
+    sparql_service_allow: tuple[str, ...] = ()  # the only SERVICE endpoints `twinning serve` lets a query call
     cache_dir: Path | None = None  # results of earlier builds, reused when their inputs are unchanged
     reuse_cache: bool = True
     jobs: int | None = None  # worker processes at once; None: every core this process may use
@@ -116,8 +117,16 @@ def load_settings(root: Path | None = None) -> Settings:
         release_date=checked_date(str(conf.get("release_date", DEFAULT_RELEASE_DATE)), f"{where} release_date"),
         queries_dir=root / conf.get("queries", "queries"),
         sparql_endpoint=conf.get("sparql_endpoint"),
+        sparql_service_allow=service_allow_list(conf.get("sparql_service_allow", [])),
         cache_dir=root / conf.get("cache", ".twinning-cache"),
     )
+
+
+def service_allow_list(value) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise SystemExit('twinning: pyproject.toml [tool.twinning] sparql_service_allow must be a list of endpoint '
+                         'addresses, e.g. ["https://query.wikidata.org/sparql"]')
+    return tuple(value)
 
 
 def find_project_root(start: Path | None = None) -> Path:

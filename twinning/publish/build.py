@@ -28,8 +28,7 @@ from ..progress import Progress
 from ..serve import query
 from ..store import subject_nodes
 from ..wikidata.analysis import Analysis
-from . import catalog, dumps, tables
-from .conneg import conneg_rules
+from . import catalog, dumps, tables, web_rules
 from .pages import PageReuse, render_pages_showing, resource_documents
 from .site import Site
 from .sitemap import write_sitemaps, written_files
@@ -93,6 +92,7 @@ def publish(publication: Publication, warnings: list[Problem], settings: Setting
     output = settings.output_dir
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the web server's user reads the publication
     cache = ResultCache(settings.cache_dir, settings.reuse_cache)
     pages_key = digest_of(str(output))
     try:
@@ -238,9 +238,8 @@ def write_site(publication: Publication, settings: Settings, comparison: list[di
         # (sorted as strings: rdflib compares literals in Python, slowly)
         write(folder / relative, (publication.data_dir / relative).read_bytes())
     write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
-    apache, nginx = conneg_rules()
-    write(folder / ".htaccess", apache)
-    write(folder / "nginx.conf", nginx)
+    write(folder / "nginx.conf", web_rules.nginx_http_conf())
+    write(folder / "nginx-server.conf", web_rules.nginx_server_conf(settings.sparql_endpoint))
 
 
 def write_publication(publication: Publication, warnings: list[Problem], settings: Settings,

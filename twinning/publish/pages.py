@@ -18,11 +18,11 @@ from ..files import write_new
 from ..parallel import started
 from ..progress import Progress
 from . import dumps
-from .conneg import MEDIA_TYPES
+from .web_rules import DOCUMENT_TYPES
 from .site import Site
 
 PAGES_PER_CHUNK = 500
-PAGE_EXTENSIONS = ("html", *MEDIA_TYPES)  # a resource's page and its documents
+PAGE_EXTENSIONS = tuple(suffix.lstrip(".") for suffix in DOCUMENT_TYPES.values())  # a page and its documents
 
 
 @dataclass

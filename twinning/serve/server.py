@@ -1,137 +1,122 @@
 """Serve stage: the published site and a read-only Oxigraph SPARQL endpoint behind one loopback address.
 
 Oxigraph answers SPARQL and nothing else, so a small front server shares one origin between the
-static pages (with the same content negotiation as the Apache and nginx rules) and `/query`, which
-it forwards to `oxigraph serve-read-only`. Browsers asking for HTML get the results as a table
-rendered on the server, so the query page needs no JavaScript.
+static pages (with the same content negotiation, media types and headers as the nginx rules of
+`web_rules`) and `/query`, which it checks (`query_guard`) and hands to the Oxigraph processes of
+`oxigraph_pool`. Browsers asking for HTML get the results as a table rendered on the server, so the
+query page needs no JavaScript. Behind nginx, this is the upstream of `/query`.
+
+The front serves nothing that resolves outside the publication (a symlink planted in it included),
+lists no folder, answers 400 to a malformed request and gives each read of a slow client 10 s, as
+nginx's client timeouts do. A thread per connection and a deep listen queue keep its latency near
+Oxigraph's own under load: the answers are small, and Python's default queue of 5 made clients past
+it wait for their connection to be retried (1 s, then 3 s).
 """
 
 from __future__ import annotations
 
-import json
-import shutil
+import os
+import re
 import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from ..config import Settings
 from ..publish.site import environment
+from ..publish.web_rules import CORS_HEADERS, DOCUMENT_TYPES, MEDIA_TYPES, SECURITY_HEADERS, SPECIAL_TYPES, form_action
+from . import query_guard
+from .negotiation import choose
+from .oxigraph_pool import EnginePool, Limits, Stopped, free_port, oxigraph_command, read_only_endpoint  # noqa: F401
 from .query import Answer
 
-RDF_SUFFIXES = {"text/turtle": ".ttl", "application/n-triples": ".nt", "application/ld+json": ".jsonld"}
-SPARQL_RESULT_TYPES = ("application/sparql-results", "application/json", "text/csv", "text/tab-separated-values")
+CLIENT_TIMEOUT_S = 10
+LISTEN_QUEUE = 1024
+CONTENT_LENGTH = re.compile(r"^[0-9]{1,9}$")
+STOPPED_STATUS = {"time": 504, "memory": 422, "result": 422, "engine": 503}
 
 
-def oxigraph_command() -> str:
-    """The `oxigraph` program installed beside this Python (a venv's bin/), else the one on PATH."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.exists() else shutil.which("oxigraph")
-    if not found:
-        raise RuntimeError("the `oxigraph` command is missing: install the project with pip (it depends on oxigraph)")
-    return found
-
-
-def free_port(host: str) -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class SparqlProcess:
-    url: str
-    process: subprocess.Popen
-
-
-@contextmanager
-def read_only_endpoint(dump: Path, host: str, timeout_s: int):
-    """Load the dump into a fresh Oxigraph store and run its read-only server until the block ends."""
-    if not dump.is_file():
-        raise RuntimeError(f"{dump} not found: run `twinning build` first")
-    store = Path(tempfile.mkdtemp(prefix="twinning-store-"))
-    process = None
-    try:
-        command = oxigraph_command()
-        subprocess.run([command, "load", "--location", str(store), "--file", str(dump)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        port = free_port(host)
-        process = subprocess.Popen([command, "serve-read-only", "--location", str(store), "--bind", f"{host}:{port}",
-                                    "--timeout-s", str(timeout_s)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        endpoint = SparqlProcess(f"http://{host}:{port}/query", process)
-        wait_until_answering(endpoint)
-        yield endpoint
-    finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        shutil.rmtree(store, ignore_errors=True)
-
-
-def wait_until_answering(endpoint: SparqlProcess, within_s: float = 30) -> None:
-    probe = endpoint.url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        if endpoint.process.poll() is not None:
-            raise RuntimeError(f"oxigraph stopped at start: {endpoint.process.stderr.read().decode(errors='replace')}")
-        try:
-            with urllib.request.urlopen(probe, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
-    raise RuntimeError(f"oxigraph did not answer on {endpoint.url} within {within_s:g} s")
-
-
-def wants_html(accept: str) -> bool:
-    return "text/html" in accept and not any(kind in accept for kind in SPARQL_RESULT_TYPES)
+class FrontServer(ThreadingHTTPServer):
+    request_queue_size = LISTEN_QUEUE
 
 
 class FrontHandler(SimpleHTTPRequestHandler):
-    """Static files with content negotiation, `/query` forwarded, every other write refused."""
+    """Static files with content negotiation, `/query` checked and answered, every other write refused."""
 
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".ttl": "text/turtle",
-                      ".nt": "application/n-triples", ".jsonld": "application/ld+json", ".csv": "text/csv",
-                      ".json": "application/csvm+json", ".gz": "application/gzip",
-                      "": "text/turtle"}  # the one file without a suffix is .well-known/void
+    protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.0"  # an unreadable request line still gets a status line, not HTTP/0.9
+    timeout = CLIENT_TIMEOUT_S
 
-    def __init__(self, *args, sparql_url: str, forward_timeout: float, **kwargs):
-        self.sparql_url = sparql_url
-        self.forward_timeout = forward_timeout
+    def version_string(self) -> str:
+        return "twinning"
+
+    def __init__(self, *args, pool: EnginePool, allowed_services: frozenset[str], policy: str, **kwargs):
+        self.pool = pool
+        self.allowed_services = allowed_services
+        self.policy = policy
         super().__init__(*args, **kwargs)
 
     def log_message(self, format, *args):  # one line per request, on stderr, without the date noise
-        sys.stderr.write(f"{self.command} {self.path[:120]} -> {args[1] if len(args) > 1 else ''}\n")
+        sys.stderr.write(f"{self.command} {getattr(self, 'path', '')[:120]} -> {args[1] if len(args) > 1 else ''}\n")
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if "\x00" in urllib.parse.unquote(self.path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "a NUL byte in the path")
+            return False
+        return True
+
+    def end_headers(self):
+        for header, value in SECURITY_HEADERS.items():
+            self.send_header(header, self.policy if header == "Content-Security-Policy" else value)
+        if self.is_query():
+            for header, value in CORS_HEADERS.items():
+                self.send_header(header, value)
+        self.send_header("Vary", "Accept")
+        super().end_headers()
+
+    def is_query(self) -> bool:
+        return urllib.parse.urlsplit(getattr(self, "path", "")).path == "/query"  # unset in a malformed request
 
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/query":
-            return self.forward(url.query, None, None)
+            return self.query(url.query, None, None)
         return super().do_GET()
 
     def do_POST(self):
         url = urllib.parse.urlsplit(self.path)
         if url.path != "/query":
             return self.refuse_write()
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        content_type = self.headers.get("Content-Type", "")
-        if content_type.startswith("application/sparql-update") or "update" in urllib.parse.parse_qs(body.decode(
-                "utf-8", errors="replace")):
-            return self.refuse_write()
-        return self.forward(url.query, body, content_type)
+        length = self.headers.get("Content-Length", "")
+        if "Transfer-Encoding" in self.headers or not CONTENT_LENGTH.match(length):
+            self.close_connection = True
+            return self.send_error(HTTPStatus.BAD_REQUEST, "a POST needs a Content-Length: a number of bytes")
+        if int(length) > 3 * query_guard.MAX_QUERY_BYTES:  # room for a form's percent-encoding
+            self.close_connection = True
+            return self.send_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the query is too long")
+        try:
+            body = self.rfile.read(int(length))
+        except TimeoutError:
+            self.close_connection = True
+            return self.send_error(HTTPStatus.REQUEST_TIMEOUT, "the request body did not arrive in time")
+        if len(body) < int(length):
+            self.close_connection = True
+            return self.send_error(HTTPStatus.BAD_REQUEST, "the body is shorter than its Content-Length")
+        return self.query(url.query, body, self.headers.get("Content-Type", ""))
+
+    def do_OPTIONS(self):
+        """The CORS preflight of a browser-based SPARQL client; nothing else has options."""
+        if not self.is_query():
+            return self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.send_header("Allow", "GET, POST, OPTIONS")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     do_PUT = do_DELETE = do_PATCH = lambda self: self.refuse_write()
 
@@ -139,48 +124,69 @@ class FrontHandler(SimpleHTTPRequestHandler):
         self.send_error(HTTPStatus.FORBIDDEN, "This SPARQL service is read-only: updates are refused")
 
     def translate_path(self, path):
-        """`/partner/pisa` answers `pisa.html`, or `.ttl`/`.nt`/`.jsonld` when the Accept header asks for RDF."""
+        """`/partner/pisa` answers `pisa.html`, or `.ttl`/`.nt`/`.jsonld` when the Accept header prefers RDF."""
         local = Path(super().translate_path(path))
-        if local.exists():
+        if local.is_file() or urllib.parse.urlsplit(path).path.endswith("/"):
             return str(local)
-        accept = self.headers.get("Accept", "")
-        for media, suffix in RDF_SUFFIXES.items():
-            if media in accept and local.with_name(local.name + suffix).is_file():
+        # a resource before a folder of the same name (`/ontology` is the ontology, `/ontology/` its terms)
+        chosen = choose(self.headers.get("Accept"), list(DOCUMENT_TYPES)) or "text/html"
+        for suffix in (DOCUMENT_TYPES[chosen], ".html"):
+            if local.with_name(local.name + suffix).is_file():
                 return str(local.with_name(local.name + suffix))
-        return str(local.with_name(local.name + ".html"))
+        return str(local)
 
-    def forward(self, query_string: str, body: bytes | None, content_type: str | None):
-        accept = self.headers.get("Accept", "")
-        html = wants_html(accept) and body is None
-        request = urllib.request.Request(self.sparql_url + ("?" + query_string if query_string else ""), data=body,
-                                         method="POST" if body is not None else "GET")
-        request.add_header("Accept", "application/sparql-results+json" if html else accept or "*/*")
-        if content_type:
-            request.add_header("Content-Type", content_type)
+    def send_head(self):
+        """Only what resolves inside the publication: a symlink that leads out of it is not there."""
+        root = os.path.realpath(self.directory)
+        resolved = os.path.realpath(self.translate_path(self.path))
+        if resolved != root and not resolved.startswith(root + os.sep):
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        return super().send_head()
+
+    def list_directory(self, path):
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
+
+    def guess_type(self, path):
+        relative = "/" + os.path.relpath(path, self.directory).replace(os.sep, "/")
+        return SPECIAL_TYPES.get(relative) or MEDIA_TYPES.get(os.path.splitext(path)[1]) or super().guess_type(path)
+
+    def query(self, url_query: str, body: bytes | None, content_type: str | None):
+        accept = self.headers.get("Accept")
+        html = choose(accept, list(query_guard.RESULT_FORMATS)) == "text/html"
+        text = ""
         try:
-            with urllib.request.urlopen(request, timeout=self.forward_timeout) as response:
-                status, payload, media = response.status, response.read(), response.headers.get("Content-Type", "")
-        except urllib.error.HTTPError as error:
-            status, payload, media = error.code, error.read(), error.headers.get("Content-Type", "text/plain")
-        except (urllib.error.URLError, TimeoutError, socket.timeout) as error:
-            status, payload, media = 504, f"the SPARQL engine did not answer: {error}".encode(), "text/plain"
+            request = query_guard.query_request(url_query, body, content_type)
+            text = request.text
+            query_guard.check_services(text, self.allowed_services)
+            status, media, payload = self.pool.ask(request.engine_path(), text.encode("utf-8"), {
+                "Content-Type": "application/sparql-query", "Accept": query_guard.ENGINE_ACCEPT})
+            answered = query_guard.answer(status, media, payload, accept)
+        except query_guard.Refused as refused:
+            return self.query_error(refused.status, str(refused), text, html)
+        except Stopped as stopped:
+            return self.query_error(STOPPED_STATUS[stopped.reason], str(stopped), text, html)
+        if answered.table is not None:
+            return self.send_body(200, "text/html; charset=utf-8", self.results_page(text, answered.table, None))
+        return self.send_body(200, answered.media, answered.body)
+
+    def query_error(self, status: int, message: str, query: str, html: bool):
+        """An error as its status with a readable body: the results page for a browser, else plain text."""
         if html:
-            query = urllib.parse.parse_qs(query_string).get("query", [""])[0]
-            payload, media = self.results_page(query, status, payload), "text/html; charset=utf-8"
+            return self.send_body(status, "text/html; charset=utf-8", self.results_page(query, None, message))
+        return self.send_body(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+
+    def send_body(self, status: int, media: str, payload: bytes):
         self.send_response(status)
         self.send_header("Content-Type", media)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
 
-    def results_page(self, query: str, status: int, payload: bytes) -> bytes:
-        answer, error = None, None
-        if status == 200:
-            answer = Answer(json.loads(payload))
-        else:
-            error = payload.decode("utf-8", errors="replace")
+    def results_page(self, query: str, table: dict | None, error: str | None) -> bytes:
         page = environment().get_template("results.html").render(
-            root=".", title="Résultats SPARQL", query=query, answer=answer, error=error)
+            root=".", title="Résultats SPARQL", query=query, answer=Answer(table) if table else None, error=error)
         return page.encode("utf-8")
 
 
@@ -188,15 +194,18 @@ def stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
 
-def serve(site: Path, dump: Path, host: str, port: int, timeout_s: int, announce=print) -> None:
-    """Run until interrupted (Ctrl-C or SIGTERM); the store and the Oxigraph process go with it."""
+def serve(settings: Settings, host: str, port: int, limits: Limits, announce=print) -> None:
+    """Run until interrupted (Ctrl-C or SIGTERM); the store and the Oxigraph processes go with it."""
     signal.signal(signal.SIGTERM, stop_on_sigterm)
-    with read_only_endpoint(dump, host, timeout_s) as endpoint:
-        handler = partial(FrontHandler, directory=str(site), sparql_url=endpoint.url, forward_timeout=timeout_s + 5)
-        with ThreadingHTTPServer((host, port), handler) as front:
+    with EnginePool(settings.dump_path, host, limits) as pool:
+        handler = partial(FrontHandler, directory=str(settings.output_dir), pool=pool,
+                          allowed_services=frozenset(settings.sparql_service_allow),
+                          policy=form_action(settings.sparql_endpoint))
+        with FrontServer((host, port), handler) as front:
             address = f"http://{host}:{front.server_address[1]}/"
-            announce(f"serving {site} at {address} and SPARQL at {address}query "
-                     f"(read-only, {timeout_s} s timeout); Ctrl-C stops")
+            announce(f"serving {settings.output_dir} at {address} and SPARQL at {address}query "
+                     f"(read-only; each query within {limits.time_s:g} s, {limits.memory_mb} MB of memory and "
+                     f"{limits.result_mb} MB of answer); Ctrl-C stops")
             try:
                 front.serve_forever()
             except KeyboardInterrupt:

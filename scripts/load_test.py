@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from twinning import sparql  # noqa: E402
+from twinning.serve import query as sparql  # noqa: E402
 from twinning.config import load_settings  # noqa: E402
 from twinning.serve.oxigraph_pool import free_port, oxigraph_command, wait_until_answering  # noqa: E402
 

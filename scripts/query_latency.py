@@ -13,7 +13,7 @@ import time
 
 from twinning.serve import query as sparql
 from twinning.config import load_settings
-from twinning.serve.server import read_only_endpoint
+from twinning.serve.oxigraph_pool import read_only_endpoint
 
 
 def median_ms(run, repeat: int) -> float:

@@ -10,7 +10,7 @@ import textwrap
 
 import pyoxigraph
 import pyshacl
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, BNode, Graph, Literal, Namespace
 from rdflib.compare import isomorphic
 
 from conftest import ROOT, edit

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import ROOT, build
 from test_serve_security import NEGOTIATION_CASES, Front, Recorder, service_queries
-from twinning import sparql
+from twinning.serve import query as sparql
 from twinning.serve.oxigraph_pool import free_port
 from twinning.publish.web_rules import DOCUMENT_TYPES, SECURITY_HEADERS
 

@@ -19,7 +19,7 @@ from conftest import ROOT
 from twinning.serve import push
 from twinning.serve import query as sparql
 from twinning.config import load_settings
-from twinning.serve.server import free_port, oxigraph_command
+from twinning.serve.oxigraph_pool import free_port, oxigraph_command
 
 EXAMPLES = [e for e in sparql.example_queries(ROOT / "queries") if not e.federated]
 BASE = load_settings(ROOT).base_iri

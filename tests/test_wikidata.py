@@ -15,7 +15,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from conftest import ROOT, edit
 from twinning.config import load_settings
 from twinning.load import load
-from twinning.serve.server import free_port, read_only_endpoint
+from twinning.serve.oxigraph_pool import free_port, read_only_endpoint
 from twinning.wikidata.analysis import Analysis
 
 WD = Namespace("http://www.wikidata.org/entity/")

@@ -9,7 +9,7 @@ from functools import lru_cache, partial
 from typing import Callable
 
 from rdflib import RDF, Graph, Namespace
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, SKOS
 
 from ..labels import label_among, label_of
 from ..namespaces import PROV, WD

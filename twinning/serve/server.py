@@ -30,7 +30,7 @@ from ..publish.site import environment
 from ..publish.web_rules import CORS_HEADERS, DOCUMENT_TYPES, MEDIA_TYPES, SECURITY_HEADERS, SPECIAL_TYPES, form_action
 from . import query_guard
 from .negotiation import choose
-from .oxigraph_pool import EnginePool, Limits, Stopped, free_port, oxigraph_command, read_only_endpoint  # noqa: F401
+from .oxigraph_pool import EnginePool, Limits, Stopped
 from .query import Answer
 
 CLIENT_TIMEOUT_S = 10

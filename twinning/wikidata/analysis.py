@@ -18,7 +18,6 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..labels import label_of
-from ..namespaces import WDT
 from ..store import new_graph
 from ..wikidata.reference import qid_of
 

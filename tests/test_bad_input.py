@@ -175,22 +175,22 @@ BROKEN = {
     "end-before-start": (
         [("data/bagneux.ttl", '    tw:startDate "2011"^^xsd:gYear ;\n    tw:endDate "2011"^^xsd:gYear ;',
           '    tw:startDate "2011"^^xsd:gYear ;\n    tw:endDate "2010"^^xsd:gYear ;')],
-        f"data/bagneux.ttl: {BASE}activity/bagneux/children-council-visit-grand-bourg-2011: [shacl shape:EndNotBeforeStart "
-        "SPARQL] La date de fin (tw:endDate) précède la date de début (tw:startDate) : vérifiez-les dans la page. / "
-        "The end date (tw:endDate) comes before the start date (tw:startDate): check both against the page. (value: 2010)"),
+        f"data/bagneux.ttl: {BASE}activity/bagneux/children-council-visit-grand-bourg-2011: [end-not-before-start] "
+        "La date de fin (tw:endDate 2010) précède la date de début (2011) : vérifiez-les dans la page. / "
+        "The end date (tw:endDate 2010) comes before the start date (2011): check both against the page."),
     "activity-before-partnership": (
         [("data/angers.ttl", "    tw:ofCommune <commune/49007> ;\n    tw:statedPeriod \"mis en place",
           "    tw:partnership <partnership/angers-pisa> ;\n    tw:statedPeriod \"mis en place")],
-        f"data/angers.ttl: {BASE}activity/angers/young-ambassadors-exchanges: [shacl shape:ActivityNotBeforePartnership "
-        "SPARQL] L'activité commence avant le partenariat auquel elle est rattachée (tw:partnership) : rattachez-la à la "
-        "commune (tw:ofCommune)"),
+        f"data/angers.ttl: {BASE}activity/angers/young-ambassadors-exchanges: [activity-not-before-partnership] "
+        f"L'activité commence (1967) avant le partenariat auquel elle est rattachée ({BASE}partnership/angers-pisa, 1982) : "
+        "rattachez-la à la commune (tw:ofCommune)"),
     "act-before-partnership": (
         [("data/angers.ttl", 'tw:date "1982"^^xsd:gYear', 'tw:date "1980"^^xsd:gYear')],
-        f"data/angers.ttl: {BASE}formalisation/angers-pisa-1982: [shacl shape:FormalisationNotBeforePartnership SPARQL] "
-        "L'acte (tw:date) est daté d'avant le début du partenariat qu'il officialise"),
+        f"data/angers.ttl: {BASE}formalisation/angers-pisa-1982: [act-not-before-partnership] "
+        "L'acte (tw:date 1980) est daté d'avant le début du partenariat qu'il officialise (1982)"),
     "no-french-commune": (
         [("data/angers.ttl", "tw:partner <commune/49007> , <partner/pisa> ;", "tw:partner <partner/haarlem> , <partner/pisa> ;")],
-        f"data/angers.ttl: {BASE}partnership/angers-pisa: [shacl shape:PartnershipHasFrenchCommune Or] Un partenariat "
+        f"data/angers.ttl: {BASE}partnership/angers-pisa: [partnership-has-french-commune] Un partenariat "
         "cité d'une page compte parmi ses partenaires (tw:partner) une commune française (tw:Commune), celle qui publie "
         "la page : ajoutez-la."),
     "negative-figure": (
@@ -199,8 +199,12 @@ BROKEN = {
         "(population, coût, participation) n'est pas négatif (tw:value) : recopiez la valeur de la page."),
     "figure-unit": (
         [("data/bagnolet.ttl", "tw:value 18000 ;", 'tw:value 18000 ; tw:currency "EUR" ;')],
-        f"data/bagnolet.ttl: {BASE}figure/bagnolet-shatila-population: [shacl shape:FigureUnit Or] L'unité d'un chiffre "
-        "suit sa grandeur : une population n'a pas de devise (tw:currency)"),
+        f"data/bagnolet.ttl: {BASE}figure/bagnolet-shatila-population: [shacl tw:measure In] Une devise "
+        "(tw:currency) ne va qu'avec un montant (coût d'un projet, participation) : une population n'en a pas."),
+    "amount-without-currency": (
+        [("data/ivry-sur-seine.ttl", 'tw:value 300000 ; tw:currency "EUR" ;', 'tw:value 300000 ;')],
+        f"data/ivry-sur-seine.ttl: {BASE}figure/ivry-sur-seine-torodo-project-cost: [figure-unit] Un montant (coût d'un "
+        "projet, participation) a sa devise (tw:currency), en code ISO 4217 comme EUR."),
     "currency-not-iso-4217": (
         [("data/ivry-sur-seine.ttl", 'tw:value 300000 ; tw:currency "EUR" ;', 'tw:value 300000 ; tw:currency "XYZ" ;')],
         f"data/ivry-sur-seine.ttl: {BASE}figure/ivry-sur-seine-torodo-project-cost: [iso-4217] tw:currency «XYZ» is not "
@@ -254,8 +258,8 @@ BROKEN = {
         "à un seul schéma (skos:inScheme) : une nature de relation n'est pas un type d'acte."),
     "kind-change-without-date": (
         [("data/angers.ttl", '    tw:date "2016-05-09"^^xsd:date ;\n', "")],
-        f"data/angers.ttl: {BASE}formalisation/angers-torun-twinning-agreement: [shacl shape:KindChange Or] Un acte qui "
-        "change la nature d'un partenariat donne l'ancienne (tw:previousKind), la nouvelle (tw:newKind) et sa date (tw:date)."),
+        f"data/angers.ttl: {BASE}formalisation/angers-torun-twinning-agreement: [shacl tw:date MinCount] Un "
+        "acte qui change la nature d'un partenariat est daté (tw:date) : sans date, on ne sait pas depuis quand la nature vaut."),
     "kind-not-the-latest": (
         [("data/angers.ttl", "tw:partner <commune/49007> , <partner/torun> ;\n    tw:kind kind:twinning ;",
           "tw:partner <commune/49007> , <partner/torun> ;\n    tw:kind kind:partnership ;")],

@@ -13,6 +13,7 @@ from ..load.sources import Sources
 from ..namespaces import OA, PROV
 from ..store import distinct_terms
 from ..problems import Problem, describe
+from .coherence import check_coherence
 from .quote_support import check_support
 from .standard_codes import check_codes
 
@@ -154,4 +155,4 @@ def check(sources: Sources, base_iri: str, tw: Namespace) -> list[Problem]:
     terms = data_terms(sources.data, base_iri)
     return (check_quotes(sources, tw) + check_iris(sources, terms, base_iri, tw) + check_references(sources, terms, base_iri)
             + check_literals(sources, terms) + check_wikidata_confirmations(sources, tw)
-            + check_support(sources, tw) + check_codes(sources, tw))
+            + check_support(sources, tw) + check_codes(sources, tw) + check_coherence(sources, tw))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 import sys
 import time
 from datetime import date
@@ -209,6 +210,44 @@ def cmd_import_reference(settings: Settings, args) -> int:
     return 0
 
 
+def cmd_add_commune(settings: Settings, args) -> int:
+    from .curate.add import add_commune
+    started = time.perf_counter()
+    try:
+        added = add_commune(settings, Path(args.page), args.insee, args.url, args.captured, args.name)
+    except StageFailed as failure:
+        return refuse(failure, "add-commune: nothing written")
+    draft = added.draft
+    print(f"archived {added.archived.relative_to(settings.root)}; drafted {added.turtle.relative_to(settings.root)}: "
+          f"{len(draft.partnerships)} partnerships, {sum(len(p.acts) for p in draft.partnerships)} acts, "
+          f"{len(draft.activities)} activities, {len(draft.figures)} figures, all to confirm "
+          f"({time.perf_counter() - started:.1f} s)\n\nChecklist:")
+    print("\n".join(f"  [ ] {item}" for item in added.checklist))
+    return 0
+
+
+def cmd_wikidata_suggest(settings: Settings, args) -> int:
+    from .wikidata.refresh import SNAPSHOT_FOLDER
+    from .wikidata.suggest import SnapshotIndex
+    index = SnapshotIndex(settings.data_dir / SNAPSHOT_FOLDER)
+    near = args.near
+    if near and not re.fullmatch(r"Q\d+", near):
+        found = index.suggest(near, limit=1, cutoff=95)
+        if not found:
+            print(f"twinning wikidata suggest: no item labelled «{near}» in the snapshots", file=sys.stderr)
+            return 1
+        near = found[0].qid
+    candidates = index.suggest(args.name, near, limit=args.limit)
+    if not candidates:
+        print(f"no item labelled like «{args.name}» in the dated snapshots", file=sys.stderr)
+        return 1
+    for rank, candidate in enumerate(candidates, 1):
+        print(f"{rank}. {candidate.qid}  score {candidate.score:.0f}")
+        for line in candidate.evidence():
+            print(f"     {line}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="twinning", description=__doc__)
     parser.add_argument("--project", help="project folder (default: found from the current folder)")
@@ -272,6 +311,20 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--date", default=date.today().isoformat(), help="date of the snapshot (default: today)")
     sync.add_argument("--timeout", type=float, default=60, help="seconds to wait for each answer (default: 60)")
     sync.set_defaults(run=cmd_wikidata_sync)
+    suggest = wikidata_commands.add_parser("suggest", help="candidate items for a place name from the dated snapshots, "
+                                                           "ranked, with their evidence")
+    suggest.add_argument("name", help="the place's name as the page writes it")
+    suggest.add_argument("--near", help="a commune (QID or name): items P190 links to it come first")
+    suggest.add_argument("--limit", type=int, default=5)
+    suggest.set_defaults(run=cmd_wikidata_suggest)
+
+    adder = commands.add_parser("add-commune", help="archive a commune's page and draft its Turtle, every fact to confirm")
+    adder.add_argument("page", help="the page saved as .txt, or .html (its main text is extracted)")
+    adder.add_argument("--insee", required=True, help="the commune's INSEE code, e.g. 92007")
+    adder.add_argument("--name", help="the commune's name (default: the place the page names most)")
+    adder.add_argument("--url", help="the page's address, if known")
+    adder.add_argument("--captured", help="the date the page was saved, YYYY-MM-DD, if known")
+    adder.set_defaults(run=cmd_add_commune)
     return parser
 
 
@@ -279,7 +332,19 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings(Path(args.project) if args.project else None).with_overrides(
         base_iri=args.base_iri, output=getattr(args, "output", None), reuse_cache=not getattr(args, "no_cache", False))
+    if args.command in ("validate", "build"):
+        refresh_reference(settings)
     return args.run(settings, args)
+
+
+def refresh_reference(settings: Settings) -> None:
+    """The derived reference follows its snapshot files: derived again when one was added or changed."""
+    from .wikidata import refresh
+    changes = refresh.stale(settings)
+    if changes:
+        written = refresh.regenerate(settings)
+        print(f"snapshots changed ({', '.join(changes)}): derived {written.path.relative_to(settings.root)} again "
+              f"({written.records} records), as `{refresh.COMMAND}` does")
 
 
 def run() -> None:

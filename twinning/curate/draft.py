@@ -369,6 +369,7 @@ class Drafter:
 
     def read(self, text: str) -> Draft:
         nlp = french_pipeline()
+        self.text = text
         blocks = blocks_of(text)
         docs = list(nlp.pipe(b.text for b in blocks))
         context_kind: tuple[str, str] | None = None  # (words naming a kind, heading or intro quote)
@@ -577,7 +578,11 @@ class Drafter:
     # -- settling -----------------------------------------------------------------------------------
 
     def settle(self) -> None:
-        """Each partnership's kind, start and acts, from everything the page said about it."""
+        """Each partnership's kind, start and acts, from everything the page said about it; a place
+        the page spells several ways is labelled as the page spells it most often."""
+        for place in self.draft.places:
+            if place.type == "Municipality" and place.former is None and len(place.seen) > 1:
+                place.label = max(place.seen, key=lambda label: (self.text.count(label), place.seen[label]))
         for partnership in self.draft.partnerships:
             kinds = [kind for kind, _ in partnership.kinds]
             if any(plain(self.commune) in p.core for p in partnership.places if p.type == "Network"):
@@ -595,7 +600,7 @@ class Drafter:
                 if (act.document_type in TWINNING_ACTS and partnership.kind != "twinning" and act.date
                         and partnership.start and act.date.date.value[:4] > partnership.start.date.value[:4]):
                     act.previous_kind, act.new_kind = partnership.kind, "twinning"
-                    partnership.kind = "twinning"
+                    partnership.kind, partnership.kind_quote = "twinning", act.quote
         for activity in self.draft.activities:
             start = activity.partnership.start if activity.partnership else None
             if activity.start and start and activity.start.value[:4] < start.date.value[:4]:

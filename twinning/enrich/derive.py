@@ -55,12 +55,36 @@ def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> None:
     graph.store.addN((names.get(node, node), rdf_type, cls, graph) for node, cls in types.items())
 
 
+def withhold_drafts(graph: Graph, tw: Namespace) -> set:
+    """Remove what a curator has not confirmed (tw:toConfirm), and what rests on it: a partnership with a
+    drafted partner, an act or activity of a drafted partnership, a figure about a drafted resource, and
+    the citations of all of them. Links to a withheld Wikidata link or partner go with it."""
+    depends = (tw.partner, tw.formalises, tw.partnership, tw.figureAbout, tw.ofCommune, tw.partOf)
+    withheld = set(graph.subjects(tw.toConfirm, None))
+    growing = list(withheld)
+    while growing:
+        resource = growing.pop()
+        for predicate in depends:
+            for dependent in graph.subjects(predicate, resource):
+                if dependent not in withheld:
+                    withheld.add(dependent)
+                    growing.append(dependent)
+    for resource in withheld:
+        for citation in list(graph.objects(resource, tw.citation)):
+            if isinstance(citation, BNode):
+                graph.remove((citation, None, None))
+        graph.remove((resource, None, None))
+        graph.remove((None, None, resource))
+    return withheld
+
+
 def publication_graph(sources: Sources, tw: Namespace, base_iri: str) -> tuple[Graph, Analysis]:
-    """The data with everything derived from it: the twinning shortcut, each Wikidata link's state
+    """The data without its unconfirmed drafts, with everything derived from it: the twinning shortcut, each Wikidata link's state
     (and tw:wikidataItem for confirmed ones only), and the comparison with P190. The analysis reads
     the graph before anything derived is added to it. The data graph itself becomes the publication
     graph: a copy would double the memory of a large build."""
     graph = sources.data
+    withhold_drafts(graph, tw)
     skolemise(graph, {citation: tw.Citation for citation in graph.objects(None, tw.citation)})
     graph.addN((s, p, o, graph) for s, p, o in sources.vocabulary)
     analysis = Analysis(graph, tw)

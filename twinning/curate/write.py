@@ -292,7 +292,7 @@ class Writer:
 
     def write_figure(self, figure, index: int) -> None:
         about = self.place_iri(figure.about) if isinstance(figure.about, Place) else self.activity_iri(figure.about)
-        name = slug(figure.about.label)[:40]
+        name = slug(figure.about.label)[:40].strip("-")
         iri = self.unique(f"figure/{slug(self.commune.name)}-{name}-{figure.measure}")
         value = str(figure.value)
         properties = [("tw:figureAbout", about), ("tw:measure", f"measure:{figure.measure}"),

@@ -248,6 +248,27 @@ def cmd_wikidata_suggest(settings: Settings, args) -> int:
     return 0
 
 
+def cmd_expectations(settings: Settings, args) -> int:
+    from .curate import expectations
+    try:
+        found = expectations.computed(settings)
+    except StageFailed as failure:
+        return refuse(failure, "expectations need valid data")
+    if args.update:
+        changed = expectations.update(found)
+        print(f"updated {len(changed)} expectation file(s): " + ", ".join(p.relative_to(settings.root).as_posix() for p in changed)
+              if changed else "expectations already match the data")
+        return 0
+    diff = expectations.differences(settings, found)
+    if diff:
+        print("\n".join(diff))
+        print("the committed expectations differ from the data: review the diff, then `twinning expectations --update`",
+              file=sys.stderr)
+        return 1
+    print(f"{len(found)} expectation files match the data")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="twinning", description=__doc__)
     parser.add_argument("--project", help="project folder (default: found from the current folder)")
@@ -325,6 +346,11 @@ def build_parser() -> argparse.ArgumentParser:
     adder.add_argument("--url", help="the page's address, if known")
     adder.add_argument("--captured", help="the date the page was saved, YYYY-MM-DD, if known")
     adder.set_defaults(run=cmd_add_commune)
+
+    expecting = commands.add_parser("expectations", help="compare the expected answers (queries/*.csv, "
+                                                         "data/expectations.csv) with the data; --update writes them")
+    expecting.add_argument("--update", action="store_true", help="write the data's answers as the new expectations")
+    expecting.set_defaults(run=cmd_expectations)
     return parser
 
 

@@ -148,10 +148,9 @@ class Writer:
     def write_source(self) -> None:
         s = self.source
         label = f"«{s.title}» (copie archivée)" if s.title else f"Page de {self.commune.name} sur ses partenariats (copie archivée)"
-        missing = [words for words, value in (("ni adresse", s.url), ("ni date de capture", s.captured)) if not value]
-        note = None
-        if missing:
-            note = f"La capture ne porte {' '.join(missing)} : aucune n'est donnée ici."
+        missing = [words for words, value in (("adresse", s.url), ("date de capture", s.captured)) if not value]
+        note = {0: None, 1: f"La capture ne porte pas de {''.join(missing)} : aucune n'est donnée ici.",
+                2: "La capture ne porte ni adresse ni date de capture : aucune n'est donnée ici."}[len(missing)]
         properties = [("rdfs:label", text(label, "fr")), ("dcterms:publisher", self.commune.iri),
                       ("dcterms:language", '"fr"'), ("tw:archivedText", text(s.archived)),
                       ("schema:url", f"<{s.url}>" if s.url else None),

@@ -17,7 +17,7 @@ from ..load.sources import load
 from ..problems import Problem, StageFailed
 from ..wikidata.analysis import names_fit
 from ..wikidata.refresh import SNAPSHOT_FOLDER, regenerate
-from ..wikidata.suggest import Candidate, SnapshotIndex
+from ..wikidata.suggest import EXACT, Candidate, SnapshotIndex
 from .draft import Draft, Place, draft_page, french_pipeline
 from .french import plain
 from .write import Commune, Proposal, Source, Writer, short, slug
@@ -81,13 +81,13 @@ def propose(index: SnapshotIndex, place: Place, near: str | None) -> Proposal | 
         for candidate in index.suggest(name, near):
             if candidate.qid not in found or candidate.score > found[candidate.qid].score:
                 found[candidate.qid] = candidate
-    ranked = sorted(found.values(), key=lambda c: (-c.score, -len(c.labels), int(c.qid[1:])))
-    if not ranked or not (ranked[0].linked_to_near or ranked[0].similarity >= 95):
+    ranked = sorted(found.values(), key=Candidate.rank)
+    if not ranked or not (ranked[0].linked_to_near or ranked[0].similarity >= EXACT):
         return None
     top = ranked[0]
     fitting = [slug_ for slug_, label in sorted(top.labels.items()) if names_fit(names, {label})]
     others = [f"{c.qid} ({', '.join(sorted(set(c.labels.values())))})" for c in ranked[1:]
-              if c.score >= top.score - 5]
+              if c.rank()[:2] == top.rank()[:2] or (c.linked_to_near and not top.linked_to_near)]
     return Proposal(top.qid, fitting, top.evidence()[:3], others)
 
 

@@ -296,10 +296,19 @@ class Drafter:
             if country_of(first) or is_region(first):
                 add(match.start("name"), match.end("name"), match.group("name"), match.group("name"))
         for start, end, label in entities:
-            name = text[start:end]
-            if label == "LOC" or plain(name) in self.twin_labels or self.country_after(text, end, len(text)):
-                add(start, end, name, re.sub(r"^(?:[dlDL]['’])", "", name).strip(), words=None)
+            for part in re.finditer(r"[^,]+?(?=\s+et\s+|\s*,\s*|$)", text[start:end]):  # «Sousse et Raanana»
+                name = part.group(0).strip()
+                name = re.sub(r"^et\s+", "", name)
+                if not name:
+                    continue
+                first = start + part.start() + part.group(0).index(name)
+                last = first + len(name)
+                known = any(fuzz.ratio(place.core, plain(name)) >= 85 for place in self.draft.places)
+                if label == "LOC" or known or plain(name) in self.twin_labels or self.country_after(text, last, len(text)):
+                    add(first, last, name, re.sub(r"^(?:[dlDL]['’])", "", name).strip(), words=None)
         found.sort(key=lambda m: m.start)
+        cores: set[str] = set()
+        found = [m for m in found if not (m.core in cores or cores.add(m.core))]  # named again: the first places it
         for index, mention in enumerate(found):
             limit = found[index + 1].start if index + 1 < len(found) else len(text)
             if mention.country is None:

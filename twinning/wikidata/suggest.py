@@ -10,6 +10,7 @@ as good as its snapshot, and the curator confirms it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,8 +20,14 @@ from rapidfuzz import fuzz, process
 from .analysis import normalised
 from .reference import ALBERTOURSINO_2021, L3VIATHAN_2016, ItemFacts, read_albertoursino, read_l3viathan
 
+def key(name: str) -> str:
+    """Labels compared without accents, case, punctuation or apostrophes («Ra’anana», «Raanana»)."""
+    return normalised(re.sub(r"['’]", "", name))
+
+
 SNAPSHOTS = ((L3VIATHAN_2016, read_l3viathan), (ALBERTOURSINO_2021, read_albertoursino))
-NEAR_BONUS = 100  # a P190 link to the commune outweighs any difference in spelling
+NEAR_BONUS = 100  # shown in the score: a P190 link to the commune outweighs a difference in spelling
+EXACT = 95  # a label this close is the name itself, accents and punctuation aside
 
 
 @dataclass
@@ -35,6 +42,11 @@ class Candidate:
     @property
     def score(self) -> float:
         return self.similarity + (NEAR_BONUS if self.linked_to_near else 0)
+
+    def rank(self) -> tuple:
+        """The name itself first (an exact label, «Zaanstad», before the P190 partner «Zaandam»), then a P190
+        link to the commune, then closeness of spelling, then the number of snapshots that know it."""
+        return (self.similarity < EXACT, not self.linked_to_near, -self.similarity, -len(self.labels), int(self.qid[1:]))
 
     def evidence(self) -> list[str]:
         lines = [f"label {label!r} in {slug}" for slug, label in sorted(self.labels.items())]
@@ -64,9 +76,9 @@ class SnapshotIndex:
         for facts in self.facts.values():
             for qid, item in facts.items():
                 if item.label:
-                    key = normalised(item.label)
-                    if qid not in found.setdefault(key, []):
-                        found[key].append(qid)
+                    label = key(item.label)
+                    if qid not in found.setdefault(label, []):
+                        found[label].append(qid)
         return found
 
     @cached_property
@@ -95,10 +107,9 @@ class SnapshotIndex:
         return Candidate(qid, similarity, labels, linked, coordinates, len(self.twins_of(qid)))
 
     def suggest(self, name: str, near: str | None = None, limit: int = 5, cutoff: float = 90) -> list[Candidate]:
-        """Items whose label is close to the name, best first: linked to `near` by P190, then closer in
-        spelling, then known to more snapshots. An item linked to `near` is kept down to a looser
-        spelling match (exonyms: «Wanadsor» for Vanadzor)."""
-        query = normalised(name)
+        """Items whose label is close to the name, best first (Candidate.rank). An item linked to `near` by
+        P190 is kept down to a looser spelling match (exonyms: «Wanadsor» for Vanadzor)."""
+        query = key(name)
         scores: dict[str, float] = {}
         for label, similarity, _ in process.extract(query, list(self.labels), scorer=fuzz.WRatio, limit=40,
                                                     score_cutoff=50):
@@ -109,9 +120,9 @@ class SnapshotIndex:
         for qid in near_twins:  # every partner of the commune is weighed, however common its label
             for facts in self.facts.values():
                 if qid in facts and facts[qid].label:
-                    label = normalised(facts[qid].label)
+                    label = key(facts[qid].label)
                     scores[qid] = max(scores.get(qid, 0), fuzz.ratio(query, label), fuzz.token_sort_ratio(query, label))
         candidates = [self.candidate(qid, similarity, near) for qid, similarity in scores.items()
                       if similarity >= cutoff or (qid in near_twins and similarity >= 65)]
-        candidates.sort(key=lambda c: (-c.score, -len(c.labels), int(c.qid[1:])))
+        candidates.sort(key=Candidate.rank)
         return candidates[:limit]

@@ -175,8 +175,9 @@ def measure(project: Path, slug: str, insee: str, name: str, curated: Graph) -> 
     curated_activities = [quotes(curated, a, tw) for a in curated.subjects(RDF.type, tw.Activity)
                           if str(a).startswith(base.base_iri + f"activity/{slug}/")]
     drafted_quotes = [q for a in draft.subjects(RDF.type, tw.Activity) for q in quotes(draft, a, tw)]
-    hit = sum(any(c in d or d in c for c in cq for d in drafted_quotes) for cq in curated_activities)
-    scores.activities = (hit, len(curated_activities))
+    missed = [cq for cq in curated_activities if not any(c in d or d in c for c in cq for d in drafted_quotes)]
+    scores.activities = (len(curated_activities) - len(missed), len(curated_activities))
+    scores.misses += [f"activity not drafted: «{cq[0][:90]}»" for cq in missed if cq]
     right = total_items = 0
     for c, d in pairs:
         for wanted_item, got_item in zip(c.items, d.items):

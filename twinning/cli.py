@@ -204,7 +204,7 @@ def cmd_import_reference(settings: Settings, args) -> int:
 
 
 def cmd_add_commune(settings: Settings, args) -> int:
-    from .curate.add import add_commune
+    from .curate.add import add_commune  # spaCy and trafilatura load for this command only
     started = time.perf_counter()
     try:
         added = add_commune(settings, Path(args.page), args.insee, args.url, args.captured, args.name)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from rdflib import RDFS, SKOS, URIRef
+
 from ..config import Settings
 from ..files import write_atomically
 from ..load.sources import load
@@ -20,7 +22,7 @@ from ..wikidata.refresh import SNAPSHOT_FOLDER, regenerate
 from ..wikidata.suggest import EXACT, Candidate, SnapshotIndex
 from .draft import Draft, Place, draft_page, french_pipeline
 from .french import plain
-from .write import Commune, Proposal, Source, Writer, short, slug
+from .write import Commune, Proposal, Source, Writer, slug
 
 INSEE = re.compile(r"[0-9][0-9AB][0-9]{3}")
 
@@ -134,7 +136,6 @@ def add_commune(settings: Settings, page_path: Path, insee: str, url: str | None
     draft = draft_page(page.text, name, twin_labels)
     sources = load(settings)
     tw = settings.tw
-    from rdflib import RDFS, SKOS, URIRef
     existing = {plain(str(label)): str(partner) for predicate in (RDFS.label, SKOS.altLabel, tw.pageName)
                 for partner, label in sources.data.subject_objects(predicate)
                 if str(partner).startswith(settings.base_iri + "partner/")}

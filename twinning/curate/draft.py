@@ -198,7 +198,6 @@ class Mention:
     part_of: str | None = None
     former: str | None = None
     country: Country | None = None
-    country_words: str | None = None
 
 
 class Drafter:
@@ -234,6 +233,10 @@ class Drafter:
             place.quotes.append(quote)
         return place
 
+    def is_known(self, name: str) -> bool:
+        """A place the page has already named as a partner, in any of its spellings."""
+        return any(fuzz.ratio(place.core, plain(name)) >= 85 for place in self.draft.places)
+
     def mentions(self, text: str, entities: list[tuple[int, int, str]], evidence: bool = False) -> list[Mention]:
         """Partners a sentence names, in order; places it only situates things in are left aside. A name
         counts as a partner's when something shows it is a place: a descriptor («la ville de»), a country
@@ -242,7 +245,7 @@ class Drafter:
         found: list[Mention] = []
 
         def add(start: int, end: int, name: str, label: str, kind: str = "Municipality", part_of=None,
-                country: Country | None = None, words=None, proper: str | None = None) -> None:
+                country: Country | None = None, described: bool = False, proper: str | None = None) -> None:
             name = re.sub(r"^(?:[dlDL]['’])", "", name).strip(" ,;:'’\"“”«»")
             name = re.sub(r"\s+\d{4}$", "", name)
             proper = proper or name
@@ -253,21 +256,20 @@ class Drafter:
                 return
             if kind != "Network" and (self.is_commune(name) or plain(self.commune) in plain(name).split()):
                 return
-            known = any(fuzz.ratio(place.core, plain(name)) >= 85 for place in self.draft.places)
-            if not (known or evidence or kind != "Municipality" or country or plain(name) in self.twin_labels
+            if not (self.is_known(name) or evidence or kind != "Municipality" or country or plain(name) in self.twin_labels
                     or self.country_after(text, end, min(len(text), end + 80))):
                 return
             before = text[max(0, start - 40):start]
             if LOCATIVE.search(before):
                 return
-            if kind == "Municipality" and not words and re.search(r"\b(?:la|le|les|l['’])\s*$", before):
+            if kind == "Municipality" and not described and re.search(r"\b(?:la|le|les|l['’])\s*$", before):
                 return  # «la culture de la Paix», «le Centre Municipal»: a common noun with a capital
             renamed = RENAMED.match(text[end:])
             former = None
             if renamed:
                 former, name = name, renamed.group("name")
                 label = name if label == former else label
-            found.append(Mention(start, end, plain(name), label, text[start:end], kind, part_of, former, country, words))
+            found.append(Mention(start, end, plain(name), label, text[start:end], kind, part_of, former, country))
 
         for match in TYPED.finditer(text):
             descriptor = match.group("descriptor")
@@ -288,8 +290,7 @@ class Drafter:
             if match.group("du") is not None and not name.lower().startswith("le "):
                 name = "Le " + name  # «la ville du Robert»: Le Robert
             adjective = country_of_adjective(match.group("adjective")) if match.group("adjective") else None
-            add(match.start("name"), match.end("name"), name, name, country=adjective,
-                words=match.group("adjective") or "settlement")
+            add(match.start("name"), match.end("name"), name, name, country=adjective, described=True)
         for match in PARENTHESES.finditer(text):
             inside = match.group("inside")
             first = re.split(r"[\s,]+\d|,", inside)[0].strip()
@@ -303,16 +304,15 @@ class Drafter:
                     continue
                 first = start + part.start() + part.group(0).index(name)
                 last = first + len(name)
-                known = any(fuzz.ratio(place.core, plain(name)) >= 85 for place in self.draft.places)
-                if label == "LOC" or known or plain(name) in self.twin_labels or self.country_after(text, last, len(text)):
-                    add(first, last, name, re.sub(r"^(?:[dlDL]['’])", "", name).strip(), words=None)
+                if label == "LOC" or self.is_known(name) or plain(name) in self.twin_labels or self.country_after(text, last, len(text)):
+                    add(first, last, name, re.sub(r"^(?:[dlDL]['’])", "", name).strip())
         found.sort(key=lambda m: m.start)
         cores: set[str] = set()
         found = [m for m in found if not (m.core in cores or cores.add(m.core))]  # named again: the first places it
         for index, mention in enumerate(found):
             limit = found[index + 1].start if index + 1 < len(found) else len(text)
             if mention.country is None:
-                mention.country, mention.country_words = self.country_after(text, mention.end, limit) or (None, None)
+                mention.country = (self.country_after(text, mention.end, limit) or (None, None))[0]
         return found
 
     @staticmethod

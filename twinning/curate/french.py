@@ -10,7 +10,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import dateparser
 import pycountry
 from dateparser.date import DateDataParser
 from rapidfuzz import fuzz
@@ -109,6 +108,7 @@ DOMAIN_WORDS = (
     ("employment", r"emploi|insertion professionnelle|stages?\b|artisan"),
     ("agriculture", r"maraîch|agricol|agricult"),
     ("human-rights", r"droits|prisonnier|citoyen d['’]honneur|grève de la faim|libération"),
+    ("local-development", r"développement local|cartograph|infrastructures?|électricit|panneaux?\s+solaires?|ordinateur"),
     ("institutional", r"délégation|élus?\b|\bmaire\b|conseil municipal|label|diplôme|visites|inter-services|agents municipaux"),
 )
 DOMAINS = tuple((name, re.compile(words, re.I)) for name, words in DOMAIN_WORDS)
@@ -192,13 +192,6 @@ class StatedDate:
     start: int
     end: int
 
-    @property
-    def year(self) -> int:
-        return int(self.value[:4])
-
-    def sort_key(self) -> str:
-        return self.value
-
 
 _PARSER = DateDataParser(languages=["fr"], settings={"PREFER_DAY_OF_MONTH": "first"})
 
@@ -226,11 +219,6 @@ def dates_in(text: str) -> list[StatedDate]:
             year = re.search(YEAR, words).group(0)
             found.append(StatedDate(words, year, "gYear", False, match.start(), match.end()))
     return found
-
-
-def parse_day(words: str) -> str | None:
-    parsed = dateparser.parse(words, languages=["fr"])
-    return parsed.strftime("%Y-%m-%d") if parsed else None
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from rdflib import Literal
-from rdflib.namespace import XSD
 
 from .draft import Activity, Draft, Partnership, Place
+from .french import plain
 
 PREFIXES = """@prefix tw:      <ontology/> .
 @prefix kind:    <concept/kind/> .
@@ -112,7 +112,6 @@ class Writer:
 
     def place_iri(self, place: Place) -> str:
         if id(place) not in self.iris:
-            from .french import plain
             known = self.existing.get(plain(place.label)) or (place.former and self.existing.get(plain(place.former)))
             self.iris[id(place)] = f"<{known}>" if known else f"<{self.unique('partner/' + slug(place.label))}>"
         return self.iris[id(place)]
@@ -182,7 +181,6 @@ class Writer:
             self.link(c.iri, c.proposal)
 
     def write_place(self, place: Place) -> None:
-        from .french import plain
         iri = self.place_iri(place)
         if iri[1:-1] in self.existing.values():
             return

@@ -15,6 +15,7 @@ from rdflib import Graph
 from conftest import ROOT, build
 from twinning.config import load_settings
 from twinning.curate.add import read_page
+from twinning.curate.draft import draft_page
 from twinning.wikidata import refresh
 from twinning.wikidata.suggest import SnapshotIndex
 
@@ -104,6 +105,22 @@ def test_adding_a_commune_means_reviewing_a_diff_of_expectations_not_editing_tes
     assert "Villeneuve-sur-Exemple,99999,3" in (project / "queries" / "01-partnerships-per-commune.csv").read_text()
 
 
+def test_a_page_written_otherwise_is_read_by_the_same_general_rules():
+    """Dates before the partner («Jumelée depuis 1975 avec Schwabach»), an act that governs the partner
+    after it only, a list with its own dates and activity periods, a district with its city."""
+    draft = draft_page((FIXTURES / "autre-style.txt").read_text(encoding="utf-8"), "Villeneuve-sur-Exemple")
+    found = {" + ".join(p.label for p in partnership.places): partnership for partnership in draft.partnerships}
+    assert {name: (p.kind, p.start and p.start.date.value) for name, p in found.items()} == {
+        "Schwabach": ("twinning", "1975"), "Ségou": ("partnership", "1992"),
+        "Kindia": ("decentralised-cooperation", "2008"), "Quartier de Ouakam": ("decentralised-cooperation", "2015")}
+    assert found["Schwabach"].acts == [] and [a.document_type for a in found["Ségou"].acts] == ["charter"]
+    assert [(a.document_type, a.date.date.value) for a in found["Kindia"].acts] == [("cooperation-agreement", "2008")]
+    ouakam = found["Quartier de Ouakam"].places[0]
+    assert (ouakam.type, ouakam.part_of, ouakam.country.code) == ("CityDistrict", "Dakar", "SN")
+    periods = {(a.period, a.partnership.places[0].label if a.partnership else None) for a in draft.activities}
+    assert periods == {("2009-2012", "Kindia"), (None, "Schwabach")}  # «chaque été … à Schwabach»
+
+
 def test_suggestions_rank_items_linked_to_the_commune_first():
     index = SnapshotIndex(ROOT / "data" / "reference" / "snapshots")
     neukolln = index.suggest("Neukölln", near="Q172455")  # Boulogne-Billancourt: two items carry the label
@@ -122,6 +139,8 @@ def test_html_page_main_text_and_declared_address():
     assert "Décision de jumelage avec la ville de Schwabach." in page.text
     assert "Mentions légales" not in page.text and "Agenda" not in page.text  # menus and footers left out
     assert page.url == "https://www.villeneuve-sur-exemple.invalid/jumelages" and page.issued is None
+    draft = draft_page(page.text, "Villeneuve-sur-Exemple")
+    assert sorted(p.places[0].label for p in draft.partnerships) == ["Schwabach", "Ségou"]
 
 
 def test_the_reference_follows_its_snapshots(project_copy):

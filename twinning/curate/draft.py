@@ -278,7 +278,15 @@ class Drafter:
             label = text[match.start():match.end()].strip()
             label = re.sub(r"^(?:le |la |les |l['’])", "", label, flags=re.I)
             core = match.group("name")
-            part_of = core if kind == "CityDistrict" else None
+            part_of = None
+            if kind == "CityDistrict":
+                city = re.match(r"^\s+(?:à|de)\s+(" + NAME + ")", text[match.end():])
+                if "arrondissement" in descriptor.lower():
+                    part_of = core  # «le 6ème arrondissement de Turin»: Turin
+                elif city:
+                    part_of = city.group(1)  # «le quartier de Ouakam à Dakar»: Dakar
+                else:
+                    kind = "Partner"  # a district of a city the page does not name: its type is the curator's
             if kind in ("Network", "CityDistrict"):
                 core = label
             add(match.start(), match.end(), core, label[0].upper() + label[1:], kind, part_of,
@@ -446,7 +454,7 @@ class Drafter:
                 elif section is not None and kind_named(words) and not mentions:
                     self.state(section, words, words, None)
                 if self.activity_label(words) is not None or RECURRENCE.search(words):
-                    self.activity(words, self.activity_label(words) or "", section)
+                    self.activity(words, self.activity_label(words) or "", section or self.named_in(words))
                 self.figures(words, mentions, section)
             if block.text.rstrip().endswith(":") and (paragraph_links or paragraph_kind):
                 context_kind, list_intro = (block.text, block.text), True
@@ -478,20 +486,38 @@ class Drafter:
                 after = [d for d in dates if d.start >= group[-1].end]
                 date = after[0] if after else None
             dated = Dated(date, words) if date else heading_date
-            self.state(partnership, words, cue_kind and cue_quote or words, dated)
+            previous_end = groups[groups.index(group) - 1][-1].end if groups.index(group) else 0
+            span = words[previous_end:group[-1].end]  # «Jumelée depuis 1975 avec Schwabach», then «…une charte avec Ségou»
+            self.state(partnership, words, cue_kind and cue_quote or (span if kind_named(span) else words), dated)
             if cue_quote:
                 partnership.cite(cue_quote)
-            if acts_named(words):
+            if acts_named(words) and any(group is g for g in self.governed(groups, acts_named(words)[0][1].start())):
                 self.add_act(partnership, words, Dated(date, words) if date else heading_date if nominal else None)
             touched.append(partnership)
         return touched
+
+    @staticmethod
+    def governed(groups: list[list[Mention]], position: int) -> list[list[Mention]]:
+        """The partners an act's words govern in a sentence that names several: those named after them
+        («des liens ont été officialisés avec Haarlem … et Wigan», «une charte … avec Ségou»), or else
+        the nearest before them."""
+        after = [group for group in groups if group[0].start >= position]
+        return after or [min(groups, key=lambda group: position - group[-1].end)]
+
+    def named_in(self, words: str) -> Partnership | None:
+        """The one partnership whose partner a sentence names, if it names one only."""
+        named = [p for p in self.draft.partnerships
+                 if any(spelling in words for place in p.places for spelling in place.spellings | {place.label})]
+        return named[0] if len(named) == 1 else None
 
     def is_commune_named(self, words: str) -> bool:
         return plain(self.commune) in plain(words)
 
     @staticmethod
     def is_label_date(words: str, date: StatedDate) -> bool:
-        return date.start < 3 and re.match(r"^\s*\d{4}\s*[-–]\s*\d{4}\s*:", words) is not None
+        """A date that labels an activity («2003-2014 : accueil …»), not the statement around it."""
+        return re.match(r"^\s*(?:[-–]\s*\d{4}\s*)?:", words[date.end:]) is not None or (
+            date.start < 3 and re.match(r"^\s*\d{4}\s*[-–]\s*\d{4}\s*:", words) is not None)
 
     def list_item(self, block: Block, doc, context_kind, heading_date: Dated | None, heading_country) -> None:
         text = block.text
@@ -514,7 +540,17 @@ class Drafter:
         if context_kind and context_kind[1] != text:
             partnership.cite(context_kind[1])
         for sentence in doc.sents:
-            self.figures(sentence.text.strip(), group, partnership)
+            words = sentence.text.strip()
+            for clause in re.split(r"\s+;\s+", words):  # «convention signée en 2008 ; 2009-2012 : …»
+                if self.activity_label(clause) is not None:
+                    self.activity(clause, self.activity_label(clause), partnership)
+                elif LINK_WORDS.search(clause) or acts_named(clause):
+                    dates = [d for d in dates_in(clause) if not self.is_label_date(clause, d)]
+                    dated = Dated(dates[0], clause) if dates else None
+                    self.state(partnership, clause, clause, dated)
+                    if acts_named(clause):
+                        self.add_act(partnership, clause, dated)
+            self.figures(words, group, partnership)
 
     # -- activities and figures ---------------------------------------------------------------------
 

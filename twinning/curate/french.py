@@ -79,7 +79,8 @@ KIND_WORDS = (
 # Words that state a link between the commune and a place.
 LINK_WORDS = re.compile(
     r"jumel|partenariat|coop[ée]ration|\baccords?\b|protocole|charte|convention|premiers?\s+liens|"
-    r"\bliens\s+(?:d['’]amiti|avec|entre)|relations?\s+(?:privil[ée]gi|d['’]amiti)|officialis|\bvilles?\s+s(?:œ|oe)urs?",
+    r"\bliens\s+(?:d['’]amiti|avec|entre)|relations?\s+(?:privil[ée]gi|d['’]amiti)|officialis|\bvilles?\s+s(?:œ|oe)urs?|"
+    r"pacte\s+d['’]amiti|charte\s+d['’]amiti",
     re.I)
 # Acts, with their document type (none for «officialisé» alone).
 ACT_WORDS = (

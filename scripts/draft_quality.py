@@ -2,7 +2,7 @@
 
 Each of the five communes is drafted from its archived page alone, in a copy of the project that holds
 the ontology, the shapes and the Wikidata snapshots but none of the curated data, and the draft is
-compared with the curated data:
+compared with the curated data (the command is given the page and the INSEE code only):
 
 - partnerships: found with the right partner(s) (precision and recall), with the right start (same value
   and precision, or both undated), with the right kind;
@@ -122,7 +122,7 @@ def measure(project: Path, slug: str, insee: str, name: str, curated: Graph) -> 
             (shutil.copytree if source.is_dir() else shutil.copy)(source, copy / part)
         shutil.copytree(project / "data" / "reference" / "snapshots", copy / "data" / "reference" / "snapshots")
         settings = load_settings(copy)
-        add_commune(settings, project / "data" / "sources" / f"{slug}.txt", insee, name=name)
+        add_commune(settings, project / "data" / "sources" / f"{slug}.txt", insee)  # the name read from the page
         try:
             with verified_sources(settings) as (sources, problems, _):
                 scores.valid = "yes"

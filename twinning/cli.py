@@ -10,7 +10,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from rdflib import Namespace, RDF
+from rdflib import Namespace, RDF, URIRef
 
 from .serve import push as graph_store
 from .serve import server
@@ -224,6 +224,17 @@ def cmd_wikidata_suggest(settings: Settings, args) -> int:
     from .wikidata.suggest import SnapshotIndex
     index = SnapshotIndex(settings.data_dir / SNAPSHOT_FOLDER)
     near = args.near
+    if near and re.fullmatch(r"[0-9][0-9AB][0-9]{3}", near):  # an INSEE code: the commune's linked item
+        try:
+            data = load(settings).data
+        except StageFailed as failure:
+            return refuse(failure, "wikidata suggest --near INSEE needs data/ to load")
+        link = data.value(URIRef(f"{settings.base_iri}commune/{near}"), settings.tw.wikidataLink)
+        item = data.value(link, settings.tw.item) if link is not None else None
+        if item is None:
+            print(f"twinning wikidata suggest: no commune {near} with a Wikidata item in data/", file=sys.stderr)
+            return 1
+        near = qid_of(str(item))
     if near and not re.fullmatch(r"Q\d+", near):
         found = index.suggest(near, limit=1, cutoff=95)
         if not found:
@@ -235,7 +246,8 @@ def cmd_wikidata_suggest(settings: Settings, args) -> int:
         print(f"no item labelled like «{args.name}» in the dated snapshots", file=sys.stderr)
         return 1
     for rank, candidate in enumerate(candidates, 1):
-        print(f"{rank}. {candidate.qid}  score {candidate.score:.0f}")
+        print(f"{rank}. {candidate.qid}  label match {candidate.similarity:.0f}%"
+              + (", linked to the commune by P190" if candidate.linked_to_near else ""))
         for line in candidate.evidence():
             print(f"     {line}")
     return 0
@@ -328,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     suggest = wikidata_commands.add_parser("suggest", help="candidate items for a place name from the dated snapshots, "
                                                            "ranked, with their evidence")
     suggest.add_argument("name", help="the place's name as the page writes it")
-    suggest.add_argument("--near", help="a commune (QID or name): items P190 links to it come first")
+    suggest.add_argument("--near", help="a commune (INSEE code, QID or name): items P190 links to it come first")
     suggest.add_argument("--limit", type=int, default=5)
     suggest.set_defaults(run=cmd_wikidata_suggest)
 

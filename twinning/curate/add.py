@@ -53,9 +53,17 @@ def read_page(path: Path) -> Page:
     return Page(text + "\n", raw, metadata.title if metadata else None, metadata.url if metadata else None, issued)
 
 
-def commune_name(text: str) -> str:
-    """The place the page names most often: a commune's page names the commune."""
+def commune_name(text: str, title: str | None = None) -> str:
+    """The commune a page is published by: the one it calls «la Ville de …» («la Mairie de …») most often,
+    in its full name where the page also writes it out («Ville d'Ivry» and «Ivry-sur-Seine»); else the
+    place the page names most often."""
     places = Counter(ent.text for ent in french_pipeline()(text).ents if ent.label_ == "LOC" and ent.text[:1].isupper())
+    calling = r"(?:Ville|Mairie|Commune)\s+(?:de\s+|d['’])([A-ZÀ-Ý][\w'’-]+)"
+    called = Counter(re.findall(r"\b(?:[Ll]a|[Ll]e)\s+" + calling, text) + re.findall(calling, title or ""))
+    if called:
+        name = called.most_common(1)[0][0]
+        longer = [place for place in places if place.startswith(name)]
+        return max(longer, key=lambda place: (places[place], len(place))) if longer else name
     if not places:
         raise ValueError("the page names no place: give the commune's name with --name")
     return places.most_common(1)[0][0]
@@ -81,7 +89,7 @@ def propose(index: SnapshotIndex, place: Place, near: str | None) -> Proposal | 
     found: dict[str, Candidate] = {}
     for name in names:
         for candidate in index.suggest(name, near):
-            if candidate.qid not in found or candidate.score > found[candidate.qid].score:
+            if candidate.qid not in found or candidate.rank() < found[candidate.qid].rank():
                 found[candidate.qid] = candidate
     ranked = sorted(found.values(), key=Candidate.rank)
     if not ranked or not (ranked[0].linked_to_near or ranked[0].similarity >= EXACT):
@@ -118,9 +126,10 @@ def add_commune(settings: Settings, page_path: Path, insee: str, url: str | None
         raise refuse("--url", "page-address", f"«{url}» is not a web address (http:// or https://)")
     if not page_path.is_file():
         raise refuse(str(page_path), "page-file", "the page file does not exist")
+    inferred = name is None
     try:
         page = read_page(page_path)
-        name = name or commune_name(page.text)
+        name = name or commune_name(page.text, page.title)
     except ValueError as error:
         raise refuse(str(page_path), "page-text", str(error)) from None
     file_slug = slug(name)
@@ -160,7 +169,17 @@ def add_commune(settings: Settings, page_path: Path, insee: str, url: str | None
         write_atomically(archived.with_suffix(".html"), page.html)
     write_atomically(turtle, text)
     regenerate(settings)
-    return Added(draft, turtle, archived, checklist(draft, commune, source, proposals, settings, turtle))
+    items = checklist(draft, commune, source, proposals, settings, turtle)
+    if item:
+        proposed = {proposal.qid for proposal in proposals.values()}
+        unnamed = sorted({index.label_of(twin) or twin for twin in index.twins_of(item.qid) if twin not in proposed})
+        if unnamed:
+            items.insert(-1, f"P190 in the snapshots also links {commune.name} with {', '.join(unnamed)}, which the draft "
+                         "does not name: nothing is drafted from Wikidata alone; check whether the page omits them.")
+    if inferred:
+        items.insert(0, f"The commune's name «{name}» was read from the page (no --name): if it is wrong, remove "
+                        f"{turtle.relative_to(settings.root)} and {archived.relative_to(settings.root)} and run again with --name.")
+    return Added(draft, turtle, archived, items)
 
 
 def checklist(draft: Draft, commune: Commune, source: Source, proposals: dict, settings: Settings, turtle: Path) -> list[str]:

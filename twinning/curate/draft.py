@@ -75,6 +75,7 @@ class Place:
     country_quote: str | None = None
     quotes: list[str] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)  # how often the page spells it each way
+    parent: "Place | None" = None  # the city a district belongs to (tw:partOf)
 
 
 @dataclass
@@ -625,7 +626,13 @@ class Drafter:
     def settle(self) -> None:
         """Each partnership's kind, start and acts, from everything the page said about it; a place
         the page spells several ways is labelled as the page spells it most often."""
-        for place in self.draft.places:
+        for place in list(self.draft.places):
+            if place.part_of and place.parent is None:
+                place.parent = next((p for p in self.draft.places if p.core == plain(place.part_of)), None)
+                if place.parent is None:
+                    place.parent = Place(plain(place.part_of), place.part_of, country=place.country,
+                                         country_quote=place.country_quote)
+                    self.draft.places.append(place.parent)
             if place.type == "Municipality" and place.former is None and len(place.seen) > 1:
                 place.label = max(place.seen, key=lambda label: (self.text.count(label), place.seen[label]))
         for partnership in self.draft.partnerships:

@@ -88,6 +88,7 @@ class Writer:
         self.existing = existing  # plain name -> IRI of a partner already described in data/
         self.proposals = proposals  # id(place) -> proposal
         self.iris: dict[int, str] = {}
+        self.written: set[int] = set()
         self.used: set[str] = set()
         self.lines: list[str] = []
 
@@ -134,7 +135,8 @@ class Writer:
         self.write_source()
         self.write_commune()
         for place in self.draft.places:
-            if any(place in p.places for p in self.draft.partnerships) or any(f.about is place for f in self.draft.figures):
+            if id(place) not in self.written and (any(place in p.places for p in self.draft.partnerships)
+                                                  or any(f.about is place for f in self.draft.figures)):
                 self.write_place(place)
         for partnership in self.draft.partnerships:
             self.write_partnership(partnership)
@@ -186,10 +188,10 @@ class Writer:
             return
         names = {plain(place.label)} | ({plain(place.former)} if place.former else set())
         spellings = sorted({s for s in place.spellings if plain(s) not in names and s != place.label})
-        parent = None
-        if place.part_of:
-            parent = Place(plain(place.part_of), place.part_of, country=place.country)
+        parent = place.parent
+        if parent is not None and id(parent) not in self.written:
             self.write_place(parent)
+        self.written.add(id(place))
         proposal = self.proposals.get(id(place))
         country = place.country
         properties = [("rdfs:label", text(place.label, "fr")),

@@ -26,7 +26,6 @@ def key(name: str) -> str:
 
 
 SNAPSHOTS = ((L3VIATHAN_2016, read_l3viathan), (ALBERTOURSINO_2021, read_albertoursino))
-NEAR_BONUS = 100  # shown in the score: a P190 link to the commune outweighs a difference in spelling
 EXACT = 95  # a label this close is the name itself, accents and punctuation aside
 
 
@@ -38,10 +37,6 @@ class Candidate:
     linked_to_near: list[str] = field(default_factory=list)  # snapshots whose P190 links it to the commune
     coordinates: str | None = None
     twins: int = 0
-
-    @property
-    def score(self) -> float:
-        return self.similarity + (NEAR_BONUS if self.linked_to_near else 0)
 
     def rank(self) -> tuple:
         """The name itself first (an exact label, «Zaanstad», before the P190 partner «Zaandam»), then a P190

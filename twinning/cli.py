@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 import sys
 import time
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from rdflib import URIRef
 
 from . import __version__
 from .check.verify import verify
@@ -26,7 +29,7 @@ from .progress import Progress
 from .publish import tables
 from .publish.build import build
 from .serve import push, query, server
-from .wikidata import reference, sync
+from .wikidata import reference, refresh, sync
 from .wikidata.analysis import STATES, Analysis
 
 DESCRIPTION = """Publish the international partnerships of French communes as linked open data:
@@ -210,10 +213,87 @@ def cmd_import_reference(settings: Settings, args) -> int:
     if not folder.is_dir():
         return complain("wikidata import-reference", f"snapshot folder not found: {folder}")
     try:
-        graph, items = reference.imported_reference(load(settings).data, settings.tw, folder)
+        written = refresh.regenerate(settings, folder)
     except StageFailed as failure:
         return refuse(failure, "wikidata import-reference needs data/ to load")
-    return write_reference(settings, graph, reference.HEADER, settings.data_dir / reference.REFERENCE_FILE, items)
+    print(f"wrote {written.path.relative_to(settings.root)}: {written.records} records for {written.items} linked items")
+    return 0
+
+
+def cmd_add_commune(settings: Settings, args) -> int:
+    from .curate.add import add_commune  # spaCy and trafilatura load for this command only
+    started = time.perf_counter()
+    try:
+        added = add_commune(settings, Path(args.page), args.insee, args.url, args.captured, args.name)
+    except StageFailed as failure:
+        return refuse(failure, "add-commune: nothing written")
+    draft = added.draft
+    print(f"archived {added.archived.relative_to(settings.root)}; drafted {added.turtle.relative_to(settings.root)}: "
+          f"{len(draft.partnerships)} partnerships, {sum(len(p.acts) for p in draft.partnerships)} acts, "
+          f"{len(draft.activities)} activities, {len(draft.figures)} figures, all to confirm "
+          f"({time.perf_counter() - started:.1f} s)\n\nChecklist:")
+    print("\n".join(f"  [ ] {item}" for item in added.checklist))
+    return 0
+
+
+def cmd_wikidata_suggest(settings: Settings, args) -> int:
+    from .wikidata.suggest import SnapshotIndex
+    index = SnapshotIndex(settings.data_dir / refresh.SNAPSHOT_FOLDER)
+    near = args.near
+    if near and re.fullmatch(r"[0-9][0-9AB][0-9]{3}", near):  # an INSEE code: the commune's linked item
+        try:
+            data = load(settings).data
+        except StageFailed as failure:
+            return refuse(failure, "wikidata suggest --near INSEE needs data/ to load")
+        link = data.value(URIRef(f"{settings.base_iri}commune/{near}"), settings.tw.wikidataLink)
+        item = data.value(link, settings.tw.item) if link is not None else None
+        if item is None:
+            return complain("wikidata suggest", f"no commune {near} with a Wikidata item in data/")
+        near = reference.qid_of(str(item))
+    if near and not re.fullmatch(r"Q\d+", near):
+        found = index.suggest(near, limit=1, cutoff=95)
+        if not found:
+            return complain("wikidata suggest", f"no item labelled «{near}» in the snapshots")
+        near = found[0].qid
+    candidates = index.suggest(args.name, near, limit=args.limit)
+    if not candidates:
+        return complain("wikidata suggest", f"no item labelled like «{args.name}» in the dated snapshots")
+    for rank, candidate in enumerate(candidates, 1):
+        print(f"{rank}. {candidate.qid}  label match {candidate.similarity:.0f}%"
+              + (", linked to the commune by P190" if candidate.linked_to_near else ""))
+        for line in candidate.evidence():
+            print(f"     {line}")
+    return 0
+
+
+def cmd_expectations(settings: Settings, args) -> int:
+    from .curate import expectations
+    try:
+        found = expectations.computed(settings)
+    except StageFailed as failure:
+        return refuse(failure, "expectations need valid data")
+    if args.update:
+        changed = expectations.update(found)
+        print(f"updated {len(changed)} expectation file(s): " + ", ".join(p.relative_to(settings.root).as_posix() for p in changed)
+              if changed else "expectations already match the data")
+        return 0
+    diff = expectations.differences(settings, found)
+    if diff:
+        print("\n".join(diff))
+        print("the committed expectations differ from the data: review the diff, then `twinning expectations --update`",
+              file=sys.stderr)
+        return 1
+    print(f"{len(found)} expectation files match the data")
+    return 0
+
+
+def refresh_reference(settings: Settings) -> None:
+    """The derived reference follows its snapshot files: derived again when one was added or changed."""
+    changes = refresh.stale(settings)
+    if changes:
+        written = refresh.regenerate(settings)
+        print(f"snapshots changed ({', '.join(changes)}): derived {written.path.relative_to(settings.root)} again "
+              f"({written.records} records), as `{refresh.COMMAND}` does")
 
 
 # Arguments: each is checked as it is parsed, so that a wrong one stops the command before any work.
@@ -363,6 +443,26 @@ def build_parser() -> argparse.ArgumentParser:
                         default=date.today().isoformat(), help="date of the snapshot (default: today)")
     syncer.add_argument("--timeout", type=at_least(0.001, float), default=60,
                         help="seconds to wait for each answer (default: 60)")
+    suggester = command(wikidata_commands, "suggest", "candidate items for a place name from the dated snapshots, "
+                                                       "ranked, with their evidence", cmd_wikidata_suggest)
+    suggester.add_argument("name", help="the place's name as the page writes it")
+    suggester.add_argument("--near", help="a commune (INSEE code, QID or name): items P190 links to it come first")
+    suggester.add_argument("--limit", type=at_least(1), default=5, help="how many candidates (default: 5)")
+
+    adder = command(commands, "add-commune", "archive a commune's page and draft its Turtle, every fact to confirm",
+                    cmd_add_commune, "Archive the page in data/sources/, draft data/<commune>.ttl with each fact's "
+                    "quote and each Wikidata item's evidence, and print the curator's checklist. Nothing drafted is "
+                    "published until the curator confirms it (docs/curating.md).")
+    adder.add_argument("page", help="the page saved as .txt, or .html (its main text is extracted)")
+    adder.add_argument("--insee", required=True, help="the commune's INSEE code, e.g. 92007")
+    adder.add_argument("--name", help="the commune's name (default: the place the page names most)")
+    adder.add_argument("--url", type=web_address, help="the page's address, if known")
+    adder.add_argument("--captured", metavar="YYYY-MM-DD", type=argument(lambda text: checked_date(text, "--captured")),
+                       help="the date the page was saved, if known")
+
+    expecting = command(commands, "expectations", "compare the expected answers (queries/*.csv, "
+                        "data/expectations.csv) with the data; --update writes them", cmd_expectations)
+    expecting.add_argument("--update", action="store_true", help="write the data's answers as the new expectations")
     return parser
 
 
@@ -381,6 +481,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"twinning: {error}", file=sys.stderr)
         return 2
+    if args.command in ("validate", "build"):
+        refresh_reference(settings)
     return args.run(settings, args)
 
 

@@ -147,12 +147,24 @@ def check_wikidata_confirmations(sources: Sources, tw: Namespace) -> list[Proble
         item = graph.value(link, tw.item)
         if item is not None and (item, snapshot) not in held:
             problems.append(Problem(sources.file_of(link), str(link), "wikidata-confirmed",
-                                    f"{item} is said to be confirmed by {snapshot}, but that snapshot has no record of it"))
+                                    f"{item} is said to be confirmed by {snapshot}, but the derived reference "
+                                    "(data/reference/wikidata-p190.ttl) has no record of it in that snapshot: run "
+                                    "`twinning wikidata import-reference` to derive it from the snapshot files; if "
+                                    "the error stays, the snapshot does not hold the item"))
     return sorted(problems)
+
+
+def check_drafts(sources: Sources, tw: Namespace) -> list[Problem]:
+    """What a curator has still to confirm in a draft (tw:toConfirm): warnings, one per drafted fact;
+    the build publishes none of them (enrich.derive.withhold_drafts)."""
+    graph = sources.data
+    return sorted(Problem(sources.file_of(resource), describe(resource, graph), "to-confirm", str(note), "warning")
+                  for resource, note in graph.subject_objects(tw.toConfirm))
 
 
 def check(sources: Sources, base_iri: str, tw: Namespace) -> list[Problem]:
     terms = data_terms(sources.data, base_iri)
     return (check_quotes(sources, tw) + check_iris(sources, terms, base_iri, tw) + check_references(sources, terms, base_iri)
             + check_literals(sources, terms) + check_wikidata_confirmations(sources, tw)
-            + check_support(sources, tw) + check_codes(sources, tw) + check_coherence(sources, tw))
+            + check_support(sources, tw) + check_codes(sources, tw) + check_coherence(sources, tw)
+            + check_drafts(sources, tw))

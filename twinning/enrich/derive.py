@@ -80,6 +80,29 @@ def skolemise(graph: Graph, types: dict[BNode, URIRef]) -> dict[BNode, URIRef]:
     return names
 
 
+def withhold_drafts(graph: Graph, tw: Namespace) -> set:
+    """Remove what a curator has not confirmed (tw:toConfirm), and what rests on it: a partnership with a
+    drafted partner, an act or activity of a drafted partnership, a figure about a drafted resource, and
+    the citations of all of them. Links to a withheld Wikidata link or partner go with it."""
+    depends = (tw.partner, tw.formalises, tw.partnership, tw.figureAbout, tw.ofCommune, tw.partOf)
+    withheld = set(graph.subjects(tw.toConfirm, None))
+    growing = list(withheld)
+    while growing:
+        resource = growing.pop()
+        for predicate in depends:
+            for dependent in graph.subjects(predicate, resource):
+                if dependent not in withheld:
+                    withheld.add(dependent)
+                    growing.append(dependent)
+    for resource in withheld:
+        for citation in list(graph.objects(resource, tw.citation)):
+            if (citation, RDF.type, tw.Citation) in graph:  # a citation is its resource's own
+                graph.remove((citation, None, None))
+        graph.remove((resource, None, None))
+        graph.remove((None, None, resource))
+    return withheld
+
+
 def publication_graph(sources: Sources, tw: Namespace, base_iri: str) -> tuple[Graph, Analysis]:
     """A new graph: the data, its blank nodes named, with the vocabulary and everything derived from
     them. The loaded sources stay as they were: the stages before may still read them."""
@@ -88,14 +111,16 @@ def publication_graph(sources: Sources, tw: Namespace, base_iri: str) -> tuple[G
 
 
 def named_copy(sources: Sources, tw: Namespace) -> Graph:
-    """A new graph of the data, its blank nodes named (see skolemise), and the vocabulary. Once it is
-    made, nothing of the publication reads the loaded data graph again."""
+    """A new graph of the data, its blank nodes named (see skolemise), without its unconfirmed drafts
+    (see withhold_drafts), and the vocabulary. Once it is made, nothing of the publication reads the
+    loaded data graph again."""
     data = sources.data
     types = {citation: tw.Citation for citation in data.objects(None, tw.citation)}
     names = skolemise(data, types)
     graph = new_graph(data)
     graph.store.addN((names.get(s, s), p, names.get(o, o), graph) for s, p, o in data)
     graph.store.addN((names.get(node, node), RDF.type, cls, graph) for node, cls in types.items())
+    withhold_drafts(graph, tw)
     graph.addN((s, p, o, graph) for s, p, o in sources.vocabulary)
     return graph
 

@@ -17,7 +17,7 @@ import pyshacl
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from . import catalog, dumps, tables
+from . import catalog, dumps, map as maps, tables
 from ..cache import ResultCache, code_digest, digest_of
 from ..config import Settings
 from ..enrich.derive import publication_graph
@@ -439,6 +439,7 @@ def write_site(publication: Publication, sources: Sources, settings: Settings, c
     for relative in sorted({str(r) for r in graph.objects(None, tw.archivedText)}):  # the evidence behind every quote
         # (sorted as strings: rdflib's comparison of literals is Python, 1.5 s over 10,000 of them)
         write(folder / relative, (sources.data_dir / relative).read_bytes())
+    maps.write_maps(graph, tw, site, lambda name, text: write(folder / name, text))
     write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
     apache, nginx = conneg_rules()
     write(folder / ".htaccess", apache)

@@ -1,0 +1,379 @@
+"""Maps of the communes and their partners, drawn at build time as SVG (no JavaScript, no tiles).
+
+A place is put where a dated reference puts it: the coordinates a Wikidata snapshot recorded for the
+item the data links it to (tw:recordedCoordinates of a tw:WikidataRecord). A place without such a
+record is never given a position: it is listed under the map with its country, and its country is
+shaded, so the map says where it is only as precisely as the data does. Lines join a commune to each
+partner of its partnerships (every partner of a multi-party one) when both are placed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+
+import pycountry
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import DCTERMS
+
+from .drawing import attribute, country_name, country_numeric, document, number, text_width, wrapped
+from .site import Site
+from .topology import Country, countries, equal_earth
+
+WIDTH = 800.0
+LABEL_SIZE = 15.0
+LIST_SIZE = 15.0
+LINE_HEIGHT = 21.0
+WORLD = (-180.0, -58.0, 180.0, 84.0)  # the inhabited world: Antarctica left out
+ANTARCTICA = "010"
+SMALLEST_SPAN = 0.35  # a map of a few nearby places still shows their region (projected units, about 20°)
+ASPECT = 0.6  # height / width of a commune's map
+POINT_WKT = re.compile(r"\s*Point\s*\(\s*(-?[0-9.]+)\s+(-?[0-9.]+)\s*\)\s*", re.IGNORECASE)
+
+LAND, BORDER, SEA = "#e8e4da", "#ffffff", "#d7e8f2"
+SHADED, COMMUNE_COLOUR, PARTNER_COLOUR, LINE_COLOUR = "#f3d7a6", "#8a1c2b", "#1f5fa8", "#8a1c2b"
+
+WORDS = {
+    "fr": {"all": "Carte des communes et de leurs partenaires", "one": "Carte de {} et de ses partenaires",
+           "unplaced": "Sans coordonnées dans les références datées", "placed": "Placés",
+           "none": "aucun", "source": "Positions : {}. Fond : Natural Earth (domaine public).",
+           "legend_commune": "commune", "legend_partner": "partenaire", "legend_country": "pays d'un lieu sans coordonnées",
+           "lines": "Un trait relie une commune à chacun de ses partenaires placés.",
+           "no_source": "aucune référence datée ne donne de position"},
+    "en": {"all": "Map of the communes and their partners", "one": "Map of {} and its partners",
+           "unplaced": "Without coordinates in the dated references", "placed": "Placed",
+           "none": "none", "source": "Positions: {}. Base map: Natural Earth (public domain).",
+           "legend_commune": "commune", "legend_partner": "partner", "legend_country": "country of a place without coordinates",
+           "lines": "A line joins a commune to each of its placed partners.",
+           "no_source": "no dated reference gives a position"},
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    node: URIRef
+    commune: bool
+    country: str | None  # ISO 3166 alpha-2, or alpha-4 for a former country
+    position: tuple[float, float] | None  # (longitude, latitude) from `record`
+    record: URIRef | None  # the snapshot record that gives the position
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What one map shows: its places and the pairs (commune, partner) that its lines join."""
+    ident: str
+    commune: URIRef | None  # None: every commune
+    places: tuple[Place, ...]
+    links: tuple[tuple[URIRef, URIRef], ...]
+
+
+def recorded_position(graph: Graph, tw, node) -> tuple[tuple[float, float], URIRef] | None:
+    """The first (by record IRI) snapshot record of the node's Wikidata item that has coordinates."""
+    item = graph.value(node, tw.wikidataItem)
+    if item is None:
+        return None
+    for record in sorted(graph.subjects(tw.item, item), key=str):
+        wkt = graph.value(record, tw.recordedCoordinates)
+        match = POINT_WKT.fullmatch(str(wkt)) if wkt is not None else None
+        if match:
+            return (float(match.group(1)), float(match.group(2))), record
+    return None
+
+
+def scenes(graph: Graph, tw, site: Site) -> list[Scene]:
+    """The map of all communes, then one per commune with partnerships, in the order of their pages."""
+    communes = set(graph.subjects(RDF.type, tw.Commune))
+    partners_of: dict[URIRef, set[URIRef]] = {}
+    for partnership in graph.subjects(RDF.type, tw.Partnership):
+        members = set(graph.objects(partnership, tw.partner))
+        for commune in members & communes:
+            partners_of.setdefault(commune, set()).update(members - {commune})
+    known: dict[URIRef, Place] = {}
+
+    def place(node) -> Place:
+        if node not in known:
+            found = recorded_position(graph, tw, node)
+            code = graph.value(node, tw.countryCode)
+            known[node] = Place(node, node in communes, str(code) if code is not None else None,
+                                found[0] if found else None, found[1] if found else None)
+        return known[node]
+
+    def scene(ident: str, commune, members: set) -> Scene:
+        links = tuple(sorted(((c, p) for c in members & communes for p in partners_of.get(c, ())
+                              if commune is None or c == commune), key=lambda pair: (str(pair[0]), str(pair[1]))))
+        return Scene(ident, commune, tuple(place(n) for n in sorted(members, key=str)), links)
+
+    everything = set(partners_of) | {p for partners in partners_of.values() for p in partners}
+    found = [scene("map", None, everything)]
+    for commune in sorted(partners_of, key=lambda c: site.document_path(c) or str(c)):
+        found.append(scene(f"map-{slug(site, commune)}", commune, {commune} | partners_of[commune]))
+    return found
+
+
+def slug(site: Site, commune) -> str:
+    """The last segment of the commune's page path: its map is maps/<slug>.svg."""
+    return (site.document_path(commune) or str(commune)).rsplit("/", 1)[-1]
+
+
+def file_name(site: Site, scene: Scene, language: str) -> str:
+    stem = "map" if scene.commune is None else f"maps/{slug(site, scene.commune)}"
+    return f"{stem}.svg" if language == "fr" else f"{stem}.en.svg"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The projected window a map shows, and its scale to the drawing's pixels."""
+    left: float
+    top: float
+    scale: float
+    width: float
+    height: float
+
+    def pixel(self, longitude: float, latitude: float) -> tuple[float, float]:
+        x, y = equal_earth(longitude, latitude)
+        return (x - self.left) * self.scale, (self.top - y) * self.scale
+
+
+def projected_box(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    xs, ys = zip(*(equal_earth(lon, lat) for lon, lat in points))
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def largest_polygon(country: Country) -> list[tuple[float, float]]:
+    """A country's main landmass, for framing: France's outline in the atlas includes French Guiana."""
+    def spread(polygon):
+        box = projected_box(polygon[0])
+        return (box[2] - box[0]) * (box[3] - box[1])
+    return list(max(country.polygons, key=spread)[0]) if country.polygons else []
+
+
+def frame_for(scene: Scene, shaded: list[Country]) -> Frame:
+    world = projected_box([(WORLD[0], 0), (WORLD[2], 0), (0, WORLD[1]), (0, WORLD[3])])
+    if scene.commune is None:
+        left, bottom, right, top = world
+        width = WIDTH
+        return Frame(left, top, width / (right - left), width, (top - bottom) * width / (right - left))
+    points = [p.position for p in scene.places if p.position] + [
+        position for country in shaded for position in largest_polygon(country)]
+    left, bottom, right, top = projected_box(points) if points else world
+    span_x, span_y = max(right - left, SMALLEST_SPAN), max(top - bottom, SMALLEST_SPAN * ASPECT)
+    span_x, span_y = max(span_x, span_y / ASPECT) * 1.12, max(span_y, span_x * ASPECT) * 1.12  # a margin
+    centre_x, centre_y = (left + right) / 2, (bottom + top) / 2
+    scale = WIDTH / span_x
+    return Frame(centre_x - span_x / 2, centre_y + span_y / 2, scale, WIDTH, span_y * scale)
+
+
+def antimeridian_pieces(positions: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """A ring that crosses the antimeridian (Russia, Fiji) cut where it jumps from +180° to -180°, each
+    piece closed along the map's edge; drawn whole, the jump would be a line across the world. The
+    ring starts again after its first jump, so that its first and last runs make one piece."""
+    jumps = [i for i in range(1, len(positions)) if abs(positions[i][0] - positions[i - 1][0]) > 180]
+    if not jumps:
+        return [positions]
+    turned = positions[jumps[0]:] + positions[1:jumps[0]]
+    pieces = [[turned[0]]]
+    for previous, position in zip(turned, turned[1:]):
+        if abs(position[0] - previous[0]) > 180:
+            pieces.append([])
+        pieces[-1].append(position)
+    return pieces
+
+
+def outline(country: Country, frame: Frame) -> str | None:
+    """The country's rings as one path in the frame's pixels, or None if it lies outside the frame."""
+    parts, inside = [], False
+    for polygon in country.polygons:
+        for positions in polygon:
+            for piece in antimeridian_pieces(positions):
+                points, previous = [], None
+                for longitude, latitude in piece:
+                    x, y = frame.pixel(longitude, latitude)
+                    inside = inside or (-20 <= x <= frame.width + 20 and -20 <= y <= frame.height + 20)
+                    text = f"{number(x)} {number(y)}"
+                    if text != previous:
+                        points.append(text)
+                        previous = text
+                if len(points) > 2:
+                    parts.append("M" + "L".join(points) + "Z")
+    return "".join(parts) if inside and parts else None
+
+
+def curve(start: tuple[float, float], end: tuple[float, float]) -> str:
+    """A gentle arc, bent to the left of its direction, so that lines to nearby partners stay apart."""
+    (x1, y1), (x2, y2) = start, end
+    mx, my = (x1 + x2) / 2 - (y2 - y1) * 0.15, (y1 + y2) / 2 + (x2 - x1) * 0.15
+    return f"M{number(x1)} {number(y1)}Q{number(mx)} {number(my)} {number(x2)} {number(y2)}"
+
+
+def label_box(x: float, y: float, text: str, where: str) -> tuple[float, float, float, float, str, float, float]:
+    """The box a label takes beside its point, with its anchor and text position."""
+    width, height, gap = text_width(text, LABEL_SIZE), LABEL_SIZE, 7
+    if where == "right":
+        return x + gap, y - height / 2, x + gap + width, y + height / 2, "start", x + gap, y + height / 3
+    if where == "left":
+        return x - gap - width, y - height / 2, x - gap, y + height / 2, "end", x - gap, y + height / 3
+    if where == "above":
+        return x - width / 2, y - gap - height, x + width / 2, y - gap, "middle", x, y - gap - 2
+    return x - width / 2, y + gap, x + width / 2, y + gap + height, "middle", x, y + gap + height - 2
+
+
+def overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def render(scene: Scene, site: Site, language: str) -> str:
+    """The scene as an SVG document: the map, its labels and legend, then the places without coordinates
+    by country, each a link to its page."""
+    words, path = WORDS[language], file_name(site, scene, language)
+    atlas = countries()
+    by_numeric = {c.numeric: c for c in atlas if c.numeric}
+    unplaced = [p for p in scene.places if p.position is None]
+    shaded_codes = sorted({p.country for p in unplaced if p.country})
+    shaded = [by_numeric[n] for n in (country_numeric(c) for c in shaded_codes) if n in by_numeric]
+    frame = frame_for(scene, shaded)
+    area = f'width="{number(frame.width)}" height="{number(frame.height)}"'
+    body = [f'<clipPath id="{scene.ident}-frame"><rect {area}/></clipPath>',
+            f'<g clip-path="url(#{scene.ident}-frame)">', f'<rect {area} fill="{SEA}"/>',
+            f'<g fill="{LAND}" stroke="{BORDER}" stroke-width="0.6" stroke-linejoin="round">']
+    shaded_numerics = {c.numeric for c in shaded}
+    for country in atlas:
+        drawn = outline(country, frame) if country.numeric != ANTARCTICA else None
+        if drawn:
+            fill = f' fill="{SHADED}"' if country.numeric in shaded_numerics else ""
+            body.append(f'<path{fill} d="{drawn}"><title>{escape(country_label(country, language))}</title></path>')
+    body.append("</g>")
+    pixels = {p.node: frame.pixel(*p.position) for p in scene.places if p.position}
+    body.append(f'<g fill="none" stroke="{LINE_COLOUR}" stroke-width="1.4" stroke-opacity="0.7">')
+    for commune, partner in scene.links:
+        if commune in pixels and partner in pixels:
+            body.append(f'<path d="{curve(pixels[commune], pixels[partner])}"/>')
+    body.append("</g>")
+    body += points_and_labels(scene, site, language, path, pixels, frame)
+    body.append("</g>")
+    body += legend(words, frame, bool(shaded))
+    height, listing = unplaced_listing(unplaced, site, language, path, frame.height + 8)
+    body += listing
+    placed = [p for p in scene.places if p.position]
+    title = words["all"] if scene.commune is None else words["one"].format(site.label(scene.commune, language))
+    description = " ".join([
+        title + ".", words["lines"],
+        f"{words['placed']} ({len(placed)}): "
+        + ("; ".join(f"{site.label(p.node, language)} ({number_text(p.position)})" for p in placed) or words["none"]) + ".",
+        f"{words['unplaced']} ({len(unplaced)}): "
+        + ("; ".join(place_text(p, site, language) for p in unplaced) or words["none"]) + ".",
+        words["source"].format(sources_text(scene, site, language))])
+    return document(frame.width, height, scene.ident, title, description, language, body, role="group")
+
+
+def country_label(country: Country, language: str) -> str:
+    """The ISO name in the map's language, Natural Earth's where ISO has none (Kosovo)."""
+    iso = pycountry.countries.get(numeric=country.numeric) if country.numeric else None
+    return country_name(iso.alpha_2, language) if iso else country.name
+
+
+def number_text(position: tuple[float, float]) -> str:
+    longitude, latitude = position
+    return f"{latitude:.3f}, {longitude:.3f}"
+
+
+def place_text(place: Place, site: Site, language: str) -> str:
+    return site.label(place.node, language) + (f", {country_name(place.country, language)}" if place.country else "")
+
+
+def sources_text(scene: Scene, site: Site, language: str) -> str:
+    """The snapshots the positions come from, by label and date."""
+    graph, tw = site.graph, site.tw
+    snapshots = sorted({graph.value(p.record, tw.snapshot) for p in scene.places if p.record is not None} - {None}, key=str)
+    if not snapshots:
+        return WORDS[language]["no_source"]
+    return "; ".join(f"{site.label(s, language)}, {graph.value(s, DCTERMS.date)}" for s in snapshots)
+
+
+def points_and_labels(scene: Scene, site: Site, language: str, path: str, pixels: dict, frame: Frame) -> list[str]:
+    """Partners, then communes on top; labels placed greedily where they overlap no other label (a label
+    that finds no room is left out: the point keeps its name as a tooltip and in the description)."""
+    ordered = sorted((p for p in scene.places if p.node in pixels),
+                     key=lambda p: (not p.commune, site.label(p.node, language)))
+    drawn, taken = [], [(x - 6, y - 6, x + 6, y + 6) for x, y in (pixels[p.node] for p in ordered)]
+    labels = []
+    for place in ordered:
+        x, y = pixels[place.node]
+        text = site.label(place.node, language)
+        for where in ("right", "left", "above", "below"):
+            box = label_box(x, y, text, where)
+            if box[0] >= 2 and box[2] <= frame.width - 2 and box[1] >= 2 and box[3] <= frame.height - 2 and not any(
+                    overlaps(box, other) for other in taken):
+                taken.append(box)
+                weight = ' font-weight="bold"' if place.commune else ""
+                labels.append(f'<text x="{number(box[5])}" y="{number(box[6])}" text-anchor="{box[4]}"{weight}>'
+                              f'{escape(text)}</text>')
+                break
+    for place in reversed(ordered):  # communes last, drawn over their partners
+        x, y = pixels[place.node]
+        href = attribute(site.href(place.node, path))
+        name = escape(site.label(place.node, language))
+        shape = (f'<rect x="{number(x - 5)}" y="{number(y - 5)}" width="10" height="10" fill="{COMMUNE_COLOUR}" '
+                 f'stroke="#fff" stroke-width="1.5"/>' if place.commune else
+                 f'<circle cx="{number(x)}" cy="{number(y)}" r="5" fill="{PARTNER_COLOUR}" stroke="#fff" stroke-width="1.5"/>')
+        drawn.append(f'<a href="{href}"><title>{name}</title>{shape}</a>')
+    return [f'<g font-size="{number(LABEL_SIZE)}" fill="#1b1b1b" stroke="#ffffff" stroke-width="3" '
+            f'paint-order="stroke" stroke-linejoin="round">', *labels, "</g>", *drawn]
+
+
+def legend(words: dict, frame: Frame, with_shading: bool) -> list[str]:
+    x, y = 10.0, frame.height - (64 if with_shading else 46)
+    items = [(f'<rect x="{number(x)}" y="{number(y)}" width="10" height="10" fill="{COMMUNE_COLOUR}"/>', words["legend_commune"]),
+             (f'<circle cx="{number(x + 5)}" cy="{number(y + 23)}" r="5" fill="{PARTNER_COLOUR}"/>', words["legend_partner"]),
+             (f'<rect x="{number(x)}" y="{number(y + 36)}" width="10" height="10" fill="{SHADED}" stroke="#999"/>',
+              words["legend_country"])][:3 if with_shading else 2]
+    width = max(text_width(text, 13) for _, text in items) + 34
+    parts = [f'<rect x="{number(x - 6)}" y="{number(y - 8)}" width="{number(width)}" '
+             f'height="{18 * len(items) + 4}" fill="#ffffff" fill-opacity="0.85" rx="4"/>']
+    for row, (symbol, text) in enumerate(items):
+        parts += [symbol, f'<text x="{number(x + 18)}" y="{number(y + 10 + row * 18)}" font-size="13">{escape(text)}</text>']
+    return parts
+
+
+def unplaced_listing(unplaced: list[Place], site: Site, language: str, path: str, top: float) -> tuple[float, list[str]]:
+    """The places without coordinates, by country, each linked to its page: the map's other half."""
+    if not unplaced:
+        return top, []
+    words = WORDS[language]
+    parts = [f'<text x="8" y="{number(top + LIST_SIZE)}" font-size="{number(LIST_SIZE)}" font-weight="bold">'
+             f'{escape(words["unplaced"])} ({len(unplaced)})</text>']
+    y = top + LIST_SIZE + LINE_HEIGHT
+    groups: dict[str, list[Place]] = {}
+    for place in unplaced:
+        groups.setdefault(country_name(place.country, language) if place.country else "?", []).append(place)
+    for country in sorted(groups):
+        members = sorted(groups[country], key=lambda p: site.label(p.node, language))
+        names = [site.label(p.node, language) for p in members]
+        lines = wrapped([f"{country} :" if language == "fr" else f"{country}:", *names], WIDTH, LIST_SIZE, ", ")
+        index = 0
+        for number_of_line, line in enumerate(lines):
+            spans = []
+            for word in line:
+                if index == 0:
+                    spans.append(f'<tspan font-weight="bold">{escape(word)}</tspan>')
+                else:
+                    member = members[index - 1]
+                    comma = "," if index < len(members) else ""
+                    spans.append(f'<a href="{attribute(site.href(member.node, path))}"><tspan fill="{PARTNER_COLOUR}" '
+                                 f'text-decoration="underline">{escape(word)}</tspan></a>{comma}')
+                index += 1
+            parts.append(f'<text x="{number(8 if number_of_line == 0 else 24)}" y="{number(y)}" '
+                         f'font-size="{number(LIST_SIZE)}" xml:space="preserve">{" ".join(spans)}</text>')
+            y += LINE_HEIGHT
+    return y - LINE_HEIGHT + 8, parts
+
+
+def write_maps(graph: Graph, tw, site: Site, write) -> list[str]:
+    """Every map in French and English, through `write(relative path, text)`; gives the paths."""
+    written = []
+    for scene in scenes(graph, tw, site):
+        for language in ("fr", "en"):
+            name = file_name(site, scene, language)
+            write(name, render(scene, site, language))
+            written.append(name)
+    return written

@@ -17,7 +17,7 @@ import pyshacl
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from . import catalog, dumps, map as maps, tables
+from . import catalog, charts, dumps, map as maps, tables
 from ..cache import ResultCache, code_digest, digest_of
 from ..config import Settings
 from ..enrich.derive import publication_graph
@@ -440,6 +440,7 @@ def write_site(publication: Publication, sources: Sources, settings: Settings, c
         # (sorted as strings: rdflib's comparison of literals is Python, 1.5 s over 10,000 of them)
         write(folder / relative, (sources.data_dir / relative).read_bytes())
     maps.write_maps(graph, tw, site, lambda name, text: write(folder / name, text))
+    charts.write_charts(graph, tw, site, lambda name, text: write(folder / name, text))
     write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
     apache, nginx = conneg_rules()
     write(folder / ".htaccess", apache)

@@ -21,10 +21,10 @@ from .drawing import attribute, country_name, country_numeric, document, number,
 from .site import Site
 from .topology import Country, countries, equal_earth
 
-WIDTH = 800.0
-LABEL_SIZE = 15.0
-LIST_SIZE = 15.0
-LINE_HEIGHT = 21.0
+WIDTH = 640.0
+LABEL_SIZE = 16.0
+LIST_SIZE = 16.0
+LINE_HEIGHT = 22.0
 WORLD = (-180.0, -58.0, 180.0, 84.0)  # the inhabited world: Antarctica left out
 ANTARCTICA = "010"
 SMALLEST_SPAN = 0.35  # a map of a few nearby places still shows their region (projected units, about 20°)

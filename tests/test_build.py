@@ -56,7 +56,7 @@ def test_streamed_dumps_equal_the_whole_text_writers_and_their_gzip(built, tmp_p
     thread; with batches of a few hundred characters the seed crosses hundreds of batch boundaries,
     and neither those nor the parts' boundaries may show. A subset named in two parts gathers both."""
     graph = Graph().parse(built / "downloads" / "twinning.ttl", format="turtle")
-    formats = dumps.framings(dumps.Prefixes(graph))
+    formats = dumps.framings(dumps.Prefixes(graph), "https://example.org/twinning/context.jsonld")
     monkeypatch.setattr(dumps.CompressedCopy, "BATCH", 500)
     ordered = dumps.sorted_triples(graph)
     blocks = list(dumps.subject_blocks(ordered))

@@ -373,7 +373,7 @@ def write_tables(graph: Graph, tw, base: str, comparison: list[dict], downloads:
 
 def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: str, published: dict[str, Path],
                     known: dict[Path, dumps.PublishedFile], subsets: list[catalog.Subset], counts: dumps.Counts,
-                    folder: Path) -> tuple[dict[str, dumps.PublishedFile], list[str], list[str]]:
+                    prefixes_used: set, folder: Path) -> tuple[dict[str, dumps.PublishedFile], list[str], list[str]]:
     """The DCAT-AP catalogue of the whole dataset's files, checked against the official shapes (a
     violation stops the build), and VoID, which also describes each commune's subset. Returns every
     published file's size and checksum (read from the file unless `known` from its writing), and the
@@ -391,7 +391,9 @@ def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: 
     if violations:
         raise StageFailed([Problem("catalog.ttl", "-", "dcat-ap", v) for v in violations])
     write(folder / "catalog.ttl", dumps.pretty_turtle(catalogue))
-    write(folder / "catalog.jsonld", dumps.jsonld(catalogue))
+    used = set(prefixes_used)  # the JSON-LD context declares the prefixes of the dump and of the catalogue
+    write(folder / "catalog.jsonld", dumps.jsonld(catalogue, dumps.Prefixes(catalogue), base + dumps.CONTEXT_FILE, used))
+    write(folder / dumps.CONTEXT_FILE, dumps.context_document(used))
     void = catalog.void_description(release, counts, [str(tw), "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#",
                                                       "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#"],
                                     sorted(p for p in distributions if p.startswith("downloads/twinning.") and ".jsonld" not in p),
@@ -457,7 +459,7 @@ def write_publication(sources: Sources, publication: Publication, warnings: list
     prefixes = dumps.Prefixes(graph)
     context = digest_of(code_digest(), sources.schema_digest(), base, repr(prefixes.namespaces))
     reuse = PageReuse.recorded(settings.output_dir, page_record, context)
-    dump = dumps.Dump(downloads, "twinning", dumps.framings(prefixes))
+    dump = dumps.Dump(downloads, "twinning", dumps.framings(prefixes, base + dumps.CONTEXT_FILE))
     commune_of = commune_files(graph, sources, tw)
     # the pages are written by workers while this process writes the other downloads
     with resource_documents(site, dump.formats, commune_of, folder, reuse, progress) as all_pages_written:
@@ -477,7 +479,7 @@ def write_publication(sources: Sources, publication: Publication, warnings: list
         render_pages_showing(site, written, reuse, unpaged, folder, progress)
     with progress.stage("catalogue"):
         files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, dump_files,
-                                                           subsets, counts, folder)
+                                                           subsets, counts, dump.whole.used, folder)
         file_rows = [{"path": relative, "size": file.size, "sha256": file.sha256} for relative, file in files.items()]
         write_index_pages(site, folder, {
             "downloads.html": {"title": "Téléchargements", "files": file_rows},

@@ -57,7 +57,7 @@ class FileKind:
 FILE_KINDS = {
     "ttl": FileKind("text/turtle", "RDF_TURTLE", "Turtle"),
     "nt": FileKind("application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
-    "jsonld": FileKind("application/ld+json", "JSON_LD", "JSON-LD (expanded)"),
+    "jsonld": FileKind("application/ld+json", "JSON_LD", "JSON-LD (compact, with the context at context.jsonld)"),
     "csv": FileKind("text/csv", "CSV", "CSV"),
     "json": FileKind("application/csvm+json", "JSON", "CSVW metadata (JSON)"),
 }

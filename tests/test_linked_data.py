@@ -54,3 +54,47 @@ def test_each_jsonld_document_expands_to_its_turtle(built, document):
     turtle = Graph().parse(built / document.replace(".jsonld", ".ttl"), format="turtle")
     from_jsonld = expanded_by_pyld(built / document, built)
     assert len(turtle) > 10 and isomorphic(turtle, from_jsonld), differences(turtle, from_jsonld)
+
+
+def minted_iris(published: Path) -> set[str]:
+    """Every IRI under the base that the dump, the catalogue and VoID name, without its fragment (a
+    fragment is answered by its resource's documents)."""
+    found = set()
+    for document, syntax in (("downloads/twinning.nt", "nt"), ("catalog.ttl", "turtle"), ("void.ttl", "turtle")):
+        for triple in Graph().parse(published / document, format=syntax):
+            found.update(str(term).split("#")[0] for term in triple
+                         if isinstance(term, URIRef) and str(term).startswith(BASE))
+    return found
+
+
+def test_every_minted_iri_answers_in_html_and_rdf(built):
+    """An IRI is a published file (a dump, the home page), or it has a page and its Turtle, N-Triples
+    and JSON-LD: …/X as X.html, X.ttl…, a namespace …/X/ as X/index.html…, as the servers map them."""
+    iris = minted_iris(built)
+    kinds, unresolved = {}, []
+    for iri in sorted(iris):
+        path = iri[len(BASE):]
+        if path and (built / path).is_file():
+            kinds["file"] = kinds.get("file", 0) + 1
+            continue
+        stem = path + "index" if path.endswith("/") or not path else path
+        lacking = [e for e in ("html", *RDF_DOCUMENTS) if not (built / f"{stem}.{e}").is_file()]
+        if lacking:
+            unresolved.append(f"{iri}: no {', '.join(lacking)}")
+        kinds[path.split("/")[0] or "(base)"] = kinds.get(path.split("/")[0] or "(base)", 0) + 1
+    assert not unresolved, unresolved[:10]
+    # the IRIs that had no page or no RDF before, among the kinds walked
+    for iri in ("dataset/twinning", "catalog", "ontology/", "ontology/0.1.0", "concept/kind", "ontology"):
+        assert BASE + iri in iris, iri
+    assert len(iris) > 350 and {"partnership", "commune", "partner", "concept", "ontology", "dataset"} <= kinds.keys()
+
+
+def test_the_ontology_namespace_is_documented_not_listed(built):
+    """The namespace's page documents each class, property and concept scheme in both languages."""
+    page = (built / "ontology" / "index.html").read_text(encoding="utf-8")
+    assert 'id="Partnership"' in page and "partenariat" in page and "partnership" in page
+    assert 'id="partner"' in page and 'id="scheme-kind"' in page and "jumelage" in page and "twinning" in page
+    assert "Index of" not in page and "Directory listing" not in page
+    version = Graph().parse(built / "ontology" / "0.1.0.ttl", format="turtle")
+    assert (URIRef(BASE + "ontology"), URIRef("http://www.w3.org/2002/07/owl#versionIRI"),
+            URIRef(BASE + "ontology/0.1.0")) in version

@@ -17,7 +17,7 @@ import pyshacl
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from . import catalog, charts, dumps, map as maps, tables
+from . import catalog, charts, dumps, map as maps, resolvable, tables
 from ..cache import ResultCache, code_digest, digest_of
 from ..config import Settings
 from ..enrich.derive import publication_graph
@@ -393,7 +393,6 @@ def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: 
     write(folder / "catalog.ttl", dumps.pretty_turtle(catalogue))
     used = set(prefixes_used)  # the JSON-LD context declares the prefixes of the dump and of the catalogue
     write(folder / "catalog.jsonld", dumps.jsonld(catalogue, dumps.Prefixes(catalogue), base + dumps.CONTEXT_FILE, used))
-    write(folder / dumps.CONTEXT_FILE, dumps.context_document(used))
     void = catalog.void_description(release, counts, [str(tw), "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#",
                                                       "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#"],
                                     sorted(p for p in distributions if p.startswith("downloads/twinning.") and ".jsonld" not in p),
@@ -401,6 +400,9 @@ def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: 
     void_text = dumps.turtle(void, dumps.Prefixes(void))
     write(folder / "void.ttl", void_text)
     write(folder / ".well-known" / "void", void_text)
+    resolvable.write_catalogue_documents(catalogue, void, site, base + dumps.CONTEXT_FILE, used,
+                                         lambda name, content: write(folder / name, content))
+    write(folder / dumps.CONTEXT_FILE, dumps.context_document(used))
     return files, violations, dcat_warnings
 
 
@@ -443,6 +445,8 @@ def write_site(publication: Publication, sources: Sources, settings: Settings, c
         write(folder / relative, (sources.data_dir / relative).read_bytes())
     maps.write_maps(graph, tw, site, lambda name, text: write(folder / name, text))
     charts.write_charts(graph, tw, site, lambda name, text: write(folder / name, text))
+    resolvable.write_ontology_documents(site, sources.vocabulary, dumps.framings(dumps.Prefixes(graph), base + dumps.CONTEXT_FILE),
+                                        lambda name, content: write(folder / name, content))
     write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
     apache, nginx = conneg_rules()
     write(folder / ".htaccess", apache)

@@ -98,3 +98,27 @@ def test_the_ontology_namespace_is_documented_not_listed(built):
     version = Graph().parse(built / "ontology" / "0.1.0.ttl", format="turtle")
     assert (URIRef(BASE + "ontology"), URIRef("http://www.w3.org/2002/07/owl#versionIRI"),
             URIRef(BASE + "ontology/0.1.0")) in version
+
+
+def test_the_catalogue_states_access_rights_rights_and_modification_for_portals(built):
+    """What data.europa.eu's quality assessment scores: access rights from the EU vocabulary on the
+    dataset, and on every distribution its rights statement and modification date."""
+    dcterms = "http://purl.org/dc/terms/"
+    catalogue = Graph().parse(built / "catalog.ttl")
+    dataset = URIRef(BASE + "dataset/twinning")
+    assert catalogue.value(dataset, URIRef(dcterms + "accessRights")) == URIRef(
+        "http://publications.europa.eu/resource/authority/access-right/PUBLIC")
+    distributions = set(catalogue.objects(dataset, URIRef("http://www.w3.org/ns/dcat#distribution")))
+    assert len(distributions) == 11
+    for distribution in distributions:
+        rights = catalogue.value(distribution, URIRef(dcterms + "rights"))
+        assert {label.language for label in catalogue.objects(rights, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))} == {"fr", "en"}
+        assert str(catalogue.value(distribution, URIRef(dcterms + "modified"))) == "2026-11-21"
+
+
+def test_the_validation_page_explains_each_dcat_ap_warning_in_both_languages(built):
+    page = (built / "validation.html").read_text(encoding="utf-8")
+    assert page.count("<code>http") == 4  # the four warnings, each shown as pySHACL reports it
+    assert "sans explication" not in page
+    assert "Office des publications" in page and "Publications Office" in page
+    assert "corporate-body" in page and "corporate bodies" in page

@@ -488,7 +488,7 @@ def write_publication(sources: Sources, publication: Publication, warnings: list
         write_index_pages(site, folder, {
             "downloads.html": {"title": "Téléchargements", "files": file_rows},
             "validation.html": {"title": "Validation", "errors": 0, "warnings": [str(w) for w in warnings],
-                                "dcat": {"violations": len(violations), "warnings": dcat_warnings}},
+                                "dcat": {"violations": len(violations), "warnings": catalog.explained_warnings(dcat_warnings)}},
         })
     with progress.stage("sitemap"):
         files, pages = written_files(folder)

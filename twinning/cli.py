@@ -95,7 +95,7 @@ def cmd_query(settings: Settings, args) -> int:
 def cmd_serve(settings: Settings, args) -> int:
     try:
         server.serve(settings.output_dir, settings.dump_path, args.host, args.port, args.timeout,
-                     announce=lambda line: print(line, flush=True))
+                     announce=lambda line: print(line, flush=True), base_iri=settings.base_iri)
     except (RuntimeError, OSError) as error:
         print(f"twinning serve: {error}", file=sys.stderr)
         return 1

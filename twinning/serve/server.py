@@ -8,7 +8,6 @@ rendered on the server, so the query page needs no JavaScript.
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
 import socket
@@ -27,7 +26,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..publish.site import environment
-from .query import Answer
+from . import results
 
 RDF_SUFFIXES = {"text/turtle": ".ttl", "application/n-triples": ".nt", "application/ld+json": ".jsonld"}
 SPARQL_RESULT_TYPES = ("application/sparql-results", "application/json", "text/csv", "text/tab-separated-values")
@@ -108,8 +107,9 @@ class FrontHandler(SimpleHTTPRequestHandler):
                       ".json": "application/csvm+json", ".gz": "application/gzip",
                       "": "text/turtle"}  # the one file without a suffix is .well-known/void
 
-    def __init__(self, *args, sparql_url: str, forward_timeout: float, **kwargs):
+    def __init__(self, *args, sparql_url: str, forward_timeout: float, base_iri: str, **kwargs):
         self.sparql_url = sparql_url
+        self.base_iri = base_iri
         self.forward_timeout = forward_timeout
         super().__init__(*args, **kwargs)
 
@@ -152,9 +152,10 @@ class FrontHandler(SimpleHTTPRequestHandler):
     def forward(self, query_string: str, body: bytes | None, content_type: str | None):
         accept = self.headers.get("Accept", "")
         html = wants_html(accept) and body is None
-        request = urllib.request.Request(self.sparql_url + ("?" + query_string if query_string else ""), data=body,
+        sent, body = results.based(query_string, body, content_type, self.base_iri)
+        request = urllib.request.Request(self.sparql_url + ("?" + sent if sent else ""), data=body,
                                          method="POST" if body is not None else "GET")
-        request.add_header("Accept", "application/sparql-results+json" if html else accept or "*/*")
+        request.add_header("Accept", results.HTML_ACCEPT if html else accept or "*/*")
         if content_type:
             request.add_header("Content-Type", content_type)
         try:
@@ -166,21 +167,16 @@ class FrontHandler(SimpleHTTPRequestHandler):
             status, payload, media = 504, f"the SPARQL engine did not answer: {error}".encode(), "text/plain"
         if html:
             query = urllib.parse.parse_qs(query_string).get("query", [""])[0]
-            payload, media = self.results_page(query, status, payload), "text/html; charset=utf-8"
+            payload, media = self.results_page(query, status, media, payload), "text/html; charset=utf-8"
         self.send_response(status)
         self.send_header("Content-Type", media)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
 
-    def results_page(self, query: str, status: int, payload: bytes) -> bytes:
-        answer, error = None, None
-        if status == 200:
-            answer = Answer(json.loads(payload))
-        else:
-            error = payload.decode("utf-8", errors="replace")
+    def results_page(self, query: str, status: int, media: str, payload: bytes) -> bytes:
         page = environment().get_template("results.html").render(
-            root=".", title="Résultats SPARQL", query=query, answer=answer, error=error)
+            root=".", title="Résultats SPARQL", query=query, **results.page_context(status, media, payload, self.base_iri))
         return page.encode("utf-8")
 
 
@@ -188,11 +184,12 @@ def stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
 
-def serve(site: Path, dump: Path, host: str, port: int, timeout_s: int, announce=print) -> None:
+def serve(site: Path, dump: Path, host: str, port: int, timeout_s: int, announce=print, *, base_iri: str) -> None:
     """Run until interrupted (Ctrl-C or SIGTERM); the store and the Oxigraph process go with it."""
     signal.signal(signal.SIGTERM, stop_on_sigterm)
     with read_only_endpoint(dump, host, timeout_s) as endpoint:
-        handler = partial(FrontHandler, directory=str(site), sparql_url=endpoint.url, forward_timeout=timeout_s + 5)
+        handler = partial(FrontHandler, directory=str(site), sparql_url=endpoint.url, forward_timeout=timeout_s + 5,
+                          base_iri=base_iri)
         with ThreadingHTTPServer((host, port), handler) as front:
             address = f"http://{host}:{front.server_address[1]}/"
             announce(f"serving {site} at {address} and SPARQL at {address}query "

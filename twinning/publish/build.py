@@ -431,7 +431,7 @@ def write_site(publication: Publication, sources: Sources, settings: Settings, c
         "index.html": {"title": "Communes", "communes": site.communes(), "counts": counts},
         "partners.html": {"title": "Partenaires par pays", "groups": site.partners_by_country()},
         "timeline.html": {"title": "Chronologie", "events": site.timeline()},
-        "map.html": {"title": "Carte", "points": site.map_points()},
+        "map.html": {"title": "Carte", **maps.page_view(graph, tw, site, "map.html")},
         "vocabulary.html": {"title": "Ontologie", "vocab": site.vocabulary()},
         "wikidata.html": {"title": "Wikidata", "comparison": comparison, "links": site.link_reports(analysis),
                           "unlinked": [analysis.name(p) for p in analysis.unlinked_partners()],

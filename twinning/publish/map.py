@@ -27,6 +27,7 @@ LIST_SIZE = 16.0
 LINE_HEIGHT = 22.0
 WORLD = (-180.0, -58.0, 180.0, 84.0)  # the inhabited world: Antarctica left out
 ANTARCTICA = "010"
+DETAIL = (-25.0, 25.0, 50.0, 70.0)  # Europe and the Mediterranean: longitudes -25..50, latitudes 25..70
 SMALLEST_SPAN = 0.35  # a map of a few nearby places still shows their region (projected units, about 20°)
 ASPECT = 0.6  # height / width of a commune's map
 POINT_WKT = re.compile(r"\s*Point\s*\(\s*(-?[0-9.]+)\s+(-?[0-9.]+)\s*\)\s*", re.IGNORECASE)
@@ -35,16 +36,16 @@ LAND, BORDER, SEA = "#e8e4da", "#ffffff", "#d7e8f2"
 SHADED, COMMUNE_COLOUR, PARTNER_COLOUR, LINE_COLOUR = "#f3d7a6", "#8a1c2b", "#1f5fa8", "#8a1c2b"
 
 WORDS = {
-    "fr": {"all": "Carte des communes et de leurs partenaires", "one": "Carte de {} et de ses partenaires",
+    "fr": {"all": "Carte des communes et de leurs partenaires", "one": "Carte : {} et ses partenaires",
            "unplaced": "Sans coordonnées dans les références datées", "placed": "Placés",
            "none": "aucun", "source": "Positions : {}. Fond : Natural Earth (domaine public).",
-           "legend_commune": "commune", "legend_partner": "partenaire", "legend_country": "pays d'un lieu sans coordonnées",
+           "detail": "Europe et Méditerranée, de plus près", "legend_commune": "commune", "legend_partner": "partenaire", "legend_country": "pays d'un lieu sans coordonnées",
            "lines": "Un trait relie une commune à chacun de ses partenaires placés.",
            "no_source": "aucune référence datée ne donne de position"},
     "en": {"all": "Map of the communes and their partners", "one": "Map of {} and its partners",
            "unplaced": "Without coordinates in the dated references", "placed": "Placed",
            "none": "none", "source": "Positions: {}. Base map: Natural Earth (public domain).",
-           "legend_commune": "commune", "legend_partner": "partner", "legend_country": "country of a place without coordinates",
+           "detail": "Europe and the Mediterranean, closer", "legend_commune": "commune", "legend_partner": "partner", "legend_country": "country of a place without coordinates",
            "lines": "A line joins a commune to each of its placed partners.",
            "no_source": "no dated reference gives a position"},
 }
@@ -156,7 +157,13 @@ def frame_for(scene: Scene, shaded: list[Country]) -> Frame:
         return Frame(left, top, width / (right - left), width, (top - bottom) * width / (right - left))
     points = [p.position for p in scene.places if p.position] + [
         position for country in shaded for position in largest_polygon(country)]
-    left, bottom, right, top = projected_box(points) if points else world
+    return fitted(projected_box(points) if points else world)
+
+
+def fitted(box: tuple[float, float, float, float]) -> Frame:
+    """A frame of WIDTH pixels around a projected box, with a margin, at least SMALLEST_SPAN wide and
+    ASPECT high."""
+    left, bottom, right, top = box
     span_x, span_y = max(right - left, SMALLEST_SPAN), max(top - bottom, SMALLEST_SPAN * ASPECT)
     span_x, span_y = max(span_x, span_y / ASPECT) * 1.12, max(span_y, span_x * ASPECT) * 1.12  # a margin
     centre_x, centre_y = (left + right) / 2, (bottom + top) / 2
@@ -222,25 +229,29 @@ def overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def render(scene: Scene, site: Site, language: str) -> str:
-    """The scene as an SVG document: the map, its labels and legend, then the places without coordinates
-    by country, each a link to its page."""
-    words, path = WORDS[language], file_name(site, scene, language)
-    atlas = countries()
-    by_numeric = {c.numeric: c for c in atlas if c.numeric}
-    unplaced = [p for p in scene.places if p.position is None]
-    shaded_codes = sorted({p.country for p in unplaced if p.country})
-    shaded = [by_numeric[n] for n in (country_numeric(c) for c in shaded_codes) if n in by_numeric]
-    frame = frame_for(scene, shaded)
+def detail_frame(scene: Scene, frame: Frame) -> Frame | None:
+    """A closer view of the places in Europe and around the Mediterranean, where most partners are,
+    when the map is wide enough to crowd them (three or more there, on a frame wider than that region)."""
+    inside = [p.position for p in scene.places if p.position and
+              DETAIL[0] <= p.position[0] <= DETAIL[2] and DETAIL[1] <= p.position[1] <= DETAIL[3]]
+    region = projected_box([(DETAIL[0], DETAIL[1]), (DETAIL[2], DETAIL[3]), (DETAIL[0], DETAIL[3]), (DETAIL[2], DETAIL[1])])
+    if len(inside) < 3 or frame.width / frame.scale <= (region[2] - region[0]):
+        return None
+    return fitted(projected_box(inside))
+
+
+def panel(scene: Scene, site: Site, language: str, path: str, frame: Frame, shaded: set, ident: str,
+          top: float) -> list[str]:
+    """One view of the scene: sea, countries (those of places without coordinates shaded), lines,
+    points and labels, clipped to the frame and drawn `top` pixels down."""
     area = f'width="{number(frame.width)}" height="{number(frame.height)}"'
-    body = [f'<clipPath id="{scene.ident}-frame"><rect {area}/></clipPath>',
-            f'<g clip-path="url(#{scene.ident}-frame)">', f'<rect {area} fill="{SEA}"/>',
+    body = [f'<clipPath id="{ident}"><rect {area}/></clipPath>',
+            f'<g transform="translate(0 {number(top)})"><g clip-path="url(#{ident})">', f'<rect {area} fill="{SEA}"/>',
             f'<g fill="{LAND}" stroke="{BORDER}" stroke-width="0.6" stroke-linejoin="round">']
-    shaded_numerics = {c.numeric for c in shaded}
-    for country in atlas:
+    for country in countries():
         drawn = outline(country, frame) if country.numeric != ANTARCTICA else None
         if drawn:
-            fill = f' fill="{SHADED}"' if country.numeric in shaded_numerics else ""
+            fill = f' fill="{SHADED}"' if country.numeric in shaded else ""
             body.append(f'<path{fill} d="{drawn}"><title>{escape(country_label(country, language))}</title></path>')
     body.append("</g>")
     pixels = {p.node: frame.pixel(*p.position) for p in scene.places if p.position}
@@ -250,9 +261,29 @@ def render(scene: Scene, site: Site, language: str) -> str:
             body.append(f'<path d="{curve(pixels[commune], pixels[partner])}"/>')
     body.append("</g>")
     body += points_and_labels(scene, site, language, path, pixels, frame)
-    body.append("</g>")
+    return body + ["</g>", f'<rect {area} fill="none" stroke="#9aa9b5"/>', "</g>"]
+
+
+def render(scene: Scene, site: Site, language: str) -> str:
+    """The scene as an SVG document: the map, its labels and legend, then the places without coordinates
+    by country, each a link to its page."""
+    words, path = WORDS[language], file_name(site, scene, language)
+    by_numeric = {c.numeric: c for c in countries() if c.numeric}
+    unplaced = [p for p in scene.places if p.position is None]
+    shaded_codes = sorted({p.country for p in unplaced if p.country})
+    shaded = [by_numeric[n] for n in (country_numeric(c) for c in shaded_codes) if n in by_numeric]
+    frame = frame_for(scene, shaded)
+    shaded_numerics = {c.numeric for c in shaded}
+    body = panel(scene, site, language, path, frame, shaded_numerics, f"{scene.ident}-frame", 0)
     body += legend(words, frame, bool(shaded))
-    height, listing = unplaced_listing(unplaced, site, language, path, frame.height + 8)
+    bottom = frame.height
+    detail = detail_frame(scene, frame)
+    if detail is not None:
+        body.append(f'<text x="8" y="{number(bottom + 24)}" font-size="{number(LIST_SIZE)}" font-weight="bold">'
+                    f'{escape(words["detail"])}</text>')
+        body += panel(scene, site, language, path, detail, shaded_numerics, f"{scene.ident}-detail", bottom + 34)
+        bottom += 34 + detail.height
+    height, listing = unplaced_listing(unplaced, site, language, path, bottom + 8)
     body += listing
     placed = [p for p in scene.places if p.position]
     title = words["all"] if scene.commune is None else words["one"].format(site.label(scene.commune, language))
@@ -292,14 +323,20 @@ def sources_text(scene: Scene, site: Site, language: str) -> str:
 
 def points_and_labels(scene: Scene, site: Site, language: str, path: str, pixels: dict, frame: Frame) -> list[str]:
     """Partners, then communes on top; labels placed greedily where they overlap no other label (a label
-    that finds no room is left out: the point keeps its name as a tooltip and in the description)."""
+    that finds no room is left out: the point keeps its name as a tooltip and in the description).
+    Places that fall on the same spot at this scale (Bagneux and Boulogne-Billancourt) share one label."""
     ordered = sorted((p for p in scene.places if p.node in pixels),
                      key=lambda p: (not p.commune, site.label(p.node, language)))
     drawn, taken = [], [(x - 6, y - 6, x + 6, y + 6) for x, y in (pixels[p.node] for p in ordered)]
-    labels = []
+    names: dict = {}  # the first place of each spot -> the names shown there
     for place in ordered:
         x, y = pixels[place.node]
-        text = site.label(place.node, language)
+        spot = next((other for other in names if abs(pixels[other.node][0] - x) < 8 and abs(pixels[other.node][1] - y) < 8), place)
+        names.setdefault(spot, []).append(site.label(place.node, language))
+    labels = []
+    for place, shown in names.items():
+        x, y = pixels[place.node]
+        text = ", ".join(shown)
         for where in ("right", "left", "above", "below"):
             box = label_box(x, y, text, where)
             if box[0] >= 2 and box[2] <= frame.width - 2 and box[1] >= 2 and box[3] <= frame.height - 2 and not any(
@@ -377,3 +414,20 @@ def write_maps(graph: Graph, tw, site: Site, write) -> list[str]:
             write(name, render(scene, site, language))
             written.append(name)
     return written
+
+
+def page_view(graph: Graph, tw, site: Site, page: str) -> dict:
+    """What the map page lists beside the drawing: each placed place with its position and the record
+    that gives it, each other place with its country, and every commune's own map."""
+    everything, *communes = scenes(graph, tw, site)
+    placed = [{"label": site.label(p.node), "href": site.href(p.node, page), "latitude": f"{p.position[1]:.4f}",
+               "longitude": f"{p.position[0]:.4f}", "record": site.href(p.record, page),
+               "source": sources_text(Scene("", None, (p,), ()), site, "fr")}
+              for p in sorted((p for p in everything.places if p.position), key=lambda p: site.label(p.node))]
+    unplaced = [{"label": site.label(p.node), "href": site.href(p.node, page),
+                 "country": country_name(p.country, "fr") if p.country else ""}
+                for p in sorted((p for p in everything.places if p.position is None),
+                                key=lambda p: (country_name(p.country, "fr") if p.country else "", site.label(p.node)))]
+    maps = [{"label": site.label(s.commune), "fr": file_name(site, s, "fr"), "en": file_name(site, s, "en")}
+            for s in communes]
+    return {"placed": placed, "unplaced": unplaced, "commune_maps": maps}

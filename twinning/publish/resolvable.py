@@ -176,6 +176,8 @@ def write_catalogue_documents(catalogue: Graph, void: Graph, site: Site, context
     for subject, title in published.subject_objects(DCTERMS.title):
         shown.add((subject, RDFS.label, title))
     pages = Site(shown, site.base_iri, site.tw)
+    for path in [p for p in pages.documents if p.endswith(".html")]:  # the home page: a file, not a resource
+        del pages.documents[path]
     prefixes = dumps.Prefixes(published)
     formats = {"ttl": dumps.turtle_framing(prefixes), "nt": dumps.NTRIPLES,
                "jsonld": dumps.jsonld_framing(prefixes, context)}

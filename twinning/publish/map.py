@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 import pycountry
@@ -25,11 +26,17 @@ WIDTH = 640.0
 LABEL_SIZE = 16.0
 LIST_SIZE = 16.0
 LINE_HEIGHT = 22.0
-WORLD = (-180.0, -58.0, 180.0, 84.0)  # the inhabited world: Antarctica left out
 ANTARCTICA = "010"
-DETAIL = (-25.0, 25.0, 50.0, 70.0)  # Europe and the Mediterranean: longitudes -25..50, latitudes 25..70
-SMALLEST_SPAN = 0.35  # a map of a few nearby places still shows their region (projected units, about 20°)
-ASPECT = 0.6  # height / width of a commune's map
+# The views a map may show, closest first, as (west, south, east, north) in degrees; the world leaves
+# Antarctica out.
+VIEWS = {
+    "europe": (-25.0, 25.0, 50.0, 70.0),
+    "europe-africa": (-25.0, -36.0, 60.0, 70.0),
+    "atlantic": (-125.0, -36.0, 60.0, 72.0),
+    "eurasia": (-25.0, -12.0, 150.0, 72.0),
+    "world": (-180.0, -58.0, 180.0, 84.0),
+}
+SIMPLIFY = 1.0  # pixels: closer points of a border are one point on the map
 POINT_WKT = re.compile(r"\s*Point\s*\(\s*(-?[0-9.]+)\s+(-?[0-9.]+)\s*\)\s*", re.IGNORECASE)
 
 LAND, BORDER, SEA = "#e8e4da", "#ffffff", "#d7e8f2"
@@ -132,7 +139,9 @@ class Frame:
     height: float
 
     def pixel(self, longitude: float, latitude: float) -> tuple[float, float]:
-        x, y = equal_earth(longitude, latitude)
+        return self.projected(*equal_earth(longitude, latitude))
+
+    def projected(self, x: float, y: float) -> tuple[float, float]:
         return (x - self.left) * self.scale, (self.top - y) * self.scale
 
 
@@ -141,34 +150,51 @@ def projected_box(points: list[tuple[float, float]]) -> tuple[float, float, floa
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def largest_polygon(country: Country) -> list[tuple[float, float]]:
-    """A country's main landmass, for framing: France's outline in the atlas includes French Guiana."""
+@lru_cache(maxsize=None)
+def view_frame(view: str) -> Frame:
+    """A view's frame, WIDTH pixels wide, its height following the view's shape."""
+    west, south, east, north = VIEWS[view]
+    middle = (west + east) / 2
+    left, bottom, right, top = projected_box([(west, south), (west, north), (east, south), (east, north),
+                                              (middle, south), (middle, north), (west, (south + north) / 2),
+                                              (east, (south + north) / 2)])
+    scale = WIDTH / (right - left)
+    return Frame(left, top, scale, WIDTH, (top - bottom) * scale)
+
+
+def contains(view: str, position: tuple[float, float]) -> bool:
+    west, south, east, north = VIEWS[view]
+    return west <= position[0] <= east and south <= position[1] <= north
+
+
+def main_landmass(country: Country) -> list[tuple[float, float]]:
+    """A country's largest polygon, for choosing a view: France's outline in the atlas includes French
+    Guiana, which would widen every map of a French place to the Atlantic."""
     def spread(polygon):
         box = projected_box(polygon[0])
         return (box[2] - box[0]) * (box[3] - box[1])
     return list(max(country.polygons, key=spread)[0]) if country.polygons else []
 
 
-def frame_for(scene: Scene, shaded: list[Country]) -> Frame:
-    world = projected_box([(WORLD[0], 0), (WORLD[2], 0), (0, WORLD[1]), (0, WORLD[3])])
+def view_for(scene: Scene, shaded: list[Country]) -> str:
+    """The closest of the fixed views that shows every placed place and the main landmass of every
+    shaded country; the world for the map of all communes. Fixed views let every map of a view share
+    one drawing of its countries."""
     if scene.commune is None:
-        left, bottom, right, top = world
-        width = WIDTH
-        return Frame(left, top, width / (right - left), width, (top - bottom) * width / (right - left))
-    points = [p.position for p in scene.places if p.position] + [
-        position for country in shaded for position in largest_polygon(country)]
-    return fitted(projected_box(points) if points else world)
+        return "world"
+    needed = [p.position for p in scene.places if p.position] + [
+        position for country in shaded for position in main_landmass(country)]
+    return next((view for view in VIEWS if all(contains(view, position) for position in needed)), "world")
 
 
-def fitted(box: tuple[float, float, float, float]) -> Frame:
-    """A frame of WIDTH pixels around a projected box, with a margin, at least SMALLEST_SPAN wide and
-    ASPECT high."""
-    left, bottom, right, top = box
-    span_x, span_y = max(right - left, SMALLEST_SPAN), max(top - bottom, SMALLEST_SPAN * ASPECT)
-    span_x, span_y = max(span_x, span_y / ASPECT) * 1.12, max(span_y, span_x * ASPECT) * 1.12  # a margin
-    centre_x, centre_y = (left + right) / 2, (bottom + top) / 2
-    scale = WIDTH / span_x
-    return Frame(centre_x - span_x / 2, centre_y + span_y / 2, scale, WIDTH, span_y * scale)
+@lru_cache(maxsize=None)
+def projected_countries() -> tuple[tuple[Country, tuple[tuple[tuple[float, float], ...], ...]], ...]:
+    """Each country's rings in Equal Earth coordinates, cut at the antimeridian: projected once for all
+    the maps, each of which only scales and shifts them."""
+    return tuple((country, tuple(tuple(equal_earth(lon, lat) for lon, lat in piece)
+                                 for polygon in country.polygons for ring_ in polygon
+                                 for piece in antimeridian_pieces(list(ring_))))
+                 for country in countries() if country.numeric != ANTARCTICA)
 
 
 def antimeridian_pieces(positions: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
@@ -187,23 +213,40 @@ def antimeridian_pieces(positions: list[tuple[float, float]]) -> list[list[tuple
     return pieces
 
 
-def outline(country: Country, frame: Frame) -> str | None:
-    """The country's rings as one path in the frame's pixels, or None if it lies outside the frame."""
+def outline(rings, frame: Frame) -> str | None:
+    """Rings as one path in the frame's pixels, a point dropped when it is within a pixel of the last
+    one kept (a country's border at this scale, in a third of the bytes); None if outside the frame."""
     parts, inside = [], False
-    for polygon in country.polygons:
-        for positions in polygon:
-            for piece in antimeridian_pieces(positions):
-                points, previous = [], None
-                for longitude, latitude in piece:
-                    x, y = frame.pixel(longitude, latitude)
-                    inside = inside or (-20 <= x <= frame.width + 20 and -20 <= y <= frame.height + 20)
-                    text = f"{number(x)} {number(y)}"
-                    if text != previous:
-                        points.append(text)
-                        previous = text
-                if len(points) > 2:
-                    parts.append("M" + "L".join(points) + "Z")
+    for positions in rings:
+        points, last = [], None
+        for x, y in positions:
+            px, py = frame.projected(x, y)
+            if last is not None and abs(px - last[0]) < SIMPLIFY and abs(py - last[1]) < SIMPLIFY:
+                continue
+            last = (px, py)
+            inside = inside or (-20 <= px <= frame.width + 20 and -20 <= py <= frame.height + 20)
+            points.append(f"{px:.0f} {py:.0f}")
+        if len(points) > 2:
+            parts.append("M" + "L".join(points) + "Z")
     return "".join(parts) if inside and parts else None
+
+
+@lru_cache(maxsize=None)
+def country_layer(view: str, language: str) -> str:
+    """The countries of a view, each titled with its name: the same text in every map of that view."""
+    frame = view_frame(view)
+    paths = []
+    for country, rings in projected_countries():
+        drawn = outline(rings, frame)
+        if drawn:
+            paths.append(f'<path d="{drawn}"><title>{escape(country_label(country, language))}</title></path>')
+    return "\n".join(paths)
+
+
+@lru_cache(maxsize=4096)
+def shaded_path(view: str, numeric: str) -> str | None:
+    frame = view_frame(view)
+    return next((outline(rings, frame) for country, rings in projected_countries() if country.numeric == numeric), None)
 
 
 def curve(start: tuple[float, float], end: tuple[float, float]) -> str:
@@ -229,30 +272,20 @@ def overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def detail_frame(scene: Scene, frame: Frame) -> Frame | None:
-    """A closer view of the places in Europe and around the Mediterranean, where most partners are,
-    when the map is wide enough to crowd them (three or more there, on a frame wider than that region)."""
-    inside = [p.position for p in scene.places if p.position and
-              DETAIL[0] <= p.position[0] <= DETAIL[2] and DETAIL[1] <= p.position[1] <= DETAIL[3]]
-    region = projected_box([(DETAIL[0], DETAIL[1]), (DETAIL[2], DETAIL[3]), (DETAIL[0], DETAIL[3]), (DETAIL[2], DETAIL[1])])
-    if len(inside) < 3 or frame.width / frame.scale <= (region[2] - region[0]):
-        return None
-    return fitted(projected_box(inside))
-
-
-def panel(scene: Scene, site: Site, language: str, path: str, frame: Frame, shaded: set, ident: str,
+def panel(scene: Scene, site: Site, language: str, path: str, view: str, shaded: list[str], ident: str,
           top: float) -> list[str]:
     """One view of the scene: sea, countries (those of places without coordinates shaded), lines,
     points and labels, clipped to the frame and drawn `top` pixels down."""
+    frame = view_frame(view)
     area = f'width="{number(frame.width)}" height="{number(frame.height)}"'
     body = [f'<clipPath id="{ident}"><rect {area}/></clipPath>',
             f'<g transform="translate(0 {number(top)})"><g clip-path="url(#{ident})">', f'<rect {area} fill="{SEA}"/>',
-            f'<g fill="{LAND}" stroke="{BORDER}" stroke-width="0.6" stroke-linejoin="round">']
-    for country in countries():
-        drawn = outline(country, frame) if country.numeric != ANTARCTICA else None
+            f'<g fill="{LAND}" stroke="{BORDER}" stroke-width="0.6" stroke-linejoin="round">',
+            country_layer(view, language)]
+    for numeric in shaded:
+        drawn = shaded_path(view, numeric)
         if drawn:
-            fill = f' fill="{SHADED}"' if country.numeric in shaded else ""
-            body.append(f'<path{fill} d="{drawn}"><title>{escape(country_label(country, language))}</title></path>')
+            body.append(f'<path fill="{SHADED}" d="{drawn}"/>')
     body.append("</g>")
     pixels = {p.node: frame.pixel(*p.position) for p in scene.places if p.position}
     body.append(f'<g fill="none" stroke="{LINE_COLOUR}" stroke-width="1.4" stroke-opacity="0.7">')
@@ -265,24 +298,24 @@ def panel(scene: Scene, site: Site, language: str, path: str, frame: Frame, shad
 
 
 def render(scene: Scene, site: Site, language: str) -> str:
-    """The scene as an SVG document: the map, its labels and legend, then the places without coordinates
-    by country, each a link to its page."""
+    """The scene as an SVG document: the map, its labels and legend, a closer view of Europe under a
+    wider map that has three places or more there, then the places without coordinates by country,
+    each a link to its page."""
     words, path = WORDS[language], file_name(site, scene, language)
     by_numeric = {c.numeric: c for c in countries() if c.numeric}
     unplaced = [p for p in scene.places if p.position is None]
-    shaded_codes = sorted({p.country for p in unplaced if p.country})
-    shaded = [by_numeric[n] for n in (country_numeric(c) for c in shaded_codes) if n in by_numeric]
-    frame = frame_for(scene, shaded)
-    shaded_numerics = {c.numeric for c in shaded}
-    body = panel(scene, site, language, path, frame, shaded_numerics, f"{scene.ident}-frame", 0)
-    body += legend(words, frame, bool(shaded))
-    bottom = frame.height
-    detail = detail_frame(scene, frame)
-    if detail is not None:
+    shaded = [by_numeric[n] for n in sorted({country_numeric(p.country) for p in unplaced if p.country} - {None})
+              if n in by_numeric]
+    view = view_for(scene, shaded)
+    numerics = [c.numeric for c in shaded]
+    body = panel(scene, site, language, path, view, numerics, f"{scene.ident}-frame", 0)
+    body += legend(words, view_frame(view), bool(shaded))
+    bottom = view_frame(view).height
+    if view != "europe" and sum(1 for p in scene.places if p.position and contains("europe", p.position)) >= 3:
         body.append(f'<text x="8" y="{number(bottom + 24)}" font-size="{number(LIST_SIZE)}" font-weight="bold">'
                     f'{escape(words["detail"])}</text>')
-        body += panel(scene, site, language, path, detail, shaded_numerics, f"{scene.ident}-detail", bottom + 34)
-        bottom += 34 + detail.height
+        body += panel(scene, site, language, path, "europe", numerics, f"{scene.ident}-detail", bottom + 34)
+        bottom += 34 + view_frame("europe").height
     height, listing = unplaced_listing(unplaced, site, language, path, bottom + 8)
     body += listing
     placed = [p for p in scene.places if p.position]
@@ -294,7 +327,7 @@ def render(scene: Scene, site: Site, language: str) -> str:
         f"{words['unplaced']} ({len(unplaced)}): "
         + ("; ".join(place_text(p, site, language) for p in unplaced) or words["none"]) + ".",
         words["source"].format(sources_text(scene, site, language))])
-    return document(frame.width, height, scene.ident, title, description, language, body, role="group")
+    return document(WIDTH, height, scene.ident, title, description, language, body, role="group")
 
 
 def country_label(country: Country, language: str) -> str:

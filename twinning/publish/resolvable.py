@@ -150,8 +150,7 @@ def write_ontology_documents(site: Site, vocabulary: Iterable[tuple], formats: d
             stem = document_stem(iri, base)
             page = f"{stem}.html"
             view = OntologyDocumentation(site, ontology, page).view()
-            write(page, site.render("ontology-doc.html", stem, title=view["ontology"]["texts"]["fr"]["label"],
-                                    this_iri=iri, **view))
+            write(page, site.render("ontology-doc.html", stem, title="Ontologie : documentation", this_iri=iri, **view))
             for extension, framing in formats.items():
                 write(f"{stem}.{extension}", dumps.framed(framing, ordered))
             written.append(stem)

@@ -64,7 +64,6 @@ class OntologyDocumentation:
         return [self.reference(n) for n in sorted(set(nodes), key=str) if isinstance(n, URIRef)]
 
     def term(self, node) -> dict:
-        g = self.graph
         return {"iri": str(node), "anchor": str(node)[len(self.namespace):], **self.reference(node),
                 "page": self.site.href(node, self.page), "texts": self.texts(node)}
 

@@ -118,7 +118,7 @@ def test_the_catalogue_states_access_rights_rights_and_modification_for_portals(
 
 def test_the_validation_page_explains_each_dcat_ap_warning_in_both_languages(built):
     page = (built / "validation.html").read_text(encoding="utf-8")
-    assert page.count("<code>http") == 4  # the four warnings, each shown as pySHACL reports it
+    assert page.count('<code class="raw">http') == 4  # the four warnings, each shown as pySHACL reports it
     assert "sans explication" not in page
     assert "Office des publications" in page and "Publications Office" in page
     assert "corporate-body" in page and "corporate bodies" in page

@@ -129,6 +129,35 @@ def test_server_renders_results_as_html_for_a_browser(server):
     assert "<td>Boulogne-Billancourt</td>" in text and "5 ligne(s)" in text
 
 
+def results_page(server, query: str) -> str:
+    """The page a browser gets for the query typed into the form (GET, Accept as a browser sends it)."""
+    request = urllib.request.Request(server.endpoint + "?" + urllib.parse.urlencode({"query": query}),
+                                     headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    with urllib.request.urlopen(request) as page:
+        return page.read().decode()
+
+
+def test_relative_prefixes_resolve_against_the_base_iri_at_the_endpoint_too(server):
+    """As the query page teaches: `PREFIX tw: <ontology/>` means the ontology, not the hidden port."""
+    query = "PREFIX tw: <ontology/> SELECT ?p WHERE { ?p tw:partner <commune/94041> }"
+    answer = sparql.ask_endpoint(server.endpoint, query, "http://127.0.0.1:1/")  # a BASE the server must not override
+    assert answer.values() == []  # the client's own BASE line is kept
+    request = urllib.request.Request(server.endpoint + "?" + urllib.parse.urlencode({"query": query}),
+                                     headers={"Accept": "text/csv"})
+    with urllib.request.urlopen(request) as csv_answer:
+        assert len(csv_answer.read().decode().splitlines()) == 1 + 6  # Ivry's six partnerships
+
+
+def test_results_link_iris_to_their_pages_and_construct_and_describe_work_from_the_form(server):
+    select = results_page(server, "PREFIX tw: <ontology/> SELECT ?p WHERE { ?p tw:partner <partner/dianguirde> }")
+    assert '<a href="partnership/ivry-sur-seine-dianguirde">' + BASE + "partnership/ivry-sur-seine-dianguirde</a>" in select
+    construct = results_page(server, "PREFIX tw: <ontology/> CONSTRUCT { ?p tw:partner ?x } "
+                                     "WHERE { ?p tw:partner <commune/94041>, ?x }")
+    assert "13 ligne(s)" in construct and '<a href="partner/jifna">' in construct  # 6 partnerships, 13 partners
+    describe = results_page(server, "DESCRIBE <partner/dianguirde>")
+    assert "<td>Dianguirdé</td>" in describe and '<a href="ontology/countryCode">' in describe
+
+
 @pytest.mark.parametrize("target", ["query", "update"])
 def test_updates_are_refused_and_change_nothing(server, target):
     client = SPARQLWrapper(server.url + target)

@@ -28,7 +28,7 @@ from ..progress import Progress
 from ..serve import query
 from ..store import subject_nodes
 from ..wikidata.analysis import Analysis
-from . import catalog, dumps, tables, web_rules
+from . import catalog, charts, dumps, map as maps, resolvable, tables, web_rules
 from .pages import PageReuse, render_pages_showing, resource_documents
 from .site import Site
 from .sitemap import write_sitemaps, written_files
@@ -173,7 +173,7 @@ def write_tables(graph: Graph, tw, base: str, comparison: list[dict], downloads:
 
 def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: str, published: dict[str, Path],
                     known: dict[Path, dumps.PublishedFile], subsets: list[catalog.Subset], counts: dumps.Counts,
-                    folder: Path) -> tuple[dict[str, dumps.PublishedFile], list[str], list[str]]:
+                    prefixes_used: set, folder: Path) -> tuple[dict[str, dumps.PublishedFile], list[str], list[str]]:
     """The DCAT-AP catalogue of the whole dataset's files, checked against the official shapes (a
     violation stops the build), and VoID, which also describes each commune's subset. Returns every
     published file's size and checksum (read from the file unless `known` from its writing), and the
@@ -191,13 +191,17 @@ def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: 
     if violations:
         raise StageFailed([Problem("catalog.ttl", "-", "dcat-ap", v) for v in violations])
     write(folder / "catalog.ttl", dumps.pretty_turtle(catalogue))
-    write(folder / "catalog.jsonld", dumps.jsonld(catalogue))
+    used = set(prefixes_used)  # the JSON-LD context declares the prefixes of the dump and of the catalogue
+    write(folder / "catalog.jsonld", dumps.jsonld(catalogue, dumps.Prefixes(catalogue), base + dumps.CONTEXT_FILE, used))
     void = catalog.void_description(release, counts, [str(tw), str(PROV), str(OA), str(SKOS), str(ORG)],
                                     sorted(p for p in distributions if p.startswith("downloads/twinning.") and ".jsonld" not in p),
                                     subsets, settings.sparql_endpoint)
     void_text = dumps.turtle(void, dumps.Prefixes(void))
     write(folder / "void.ttl", void_text)
     write(folder / ".well-known" / "void", void_text)
+    resolvable.write_catalogue_documents(catalogue, void, site, base + dumps.CONTEXT_FILE, used,
+                                         lambda name, content: write(folder / name, content))
+    write(folder / dumps.CONTEXT_FILE, dumps.context_document(used))
     return files, violations, dcat_warnings
 
 
@@ -225,7 +229,7 @@ def write_site(publication: Publication, settings: Settings, comparison: list[di
         "index.html": {"title": "Communes", "communes": site.communes(), "counts": counts},
         "partners.html": {"title": "Partenaires par pays", "groups": site.partners_by_country()},
         "timeline.html": {"title": "Chronologie", "events": site.timeline()},
-        "map.html": {"title": "Carte", "points": site.map_points()},
+        "map.html": {"title": "Carte", **maps.page_view(graph, tw, site, "map.html")},
         "vocabulary.html": {"title": "Ontologie", "vocab": site.vocabulary()},
         "wikidata.html": {"title": "Wikidata", "comparison": comparison, "links": site.link_reports(analysis),
                           "unlinked": [analysis.name(p) for p in analysis.unlinked_partners()],
@@ -237,6 +241,11 @@ def write_site(publication: Publication, settings: Settings, comparison: list[di
     for relative in sorted({str(r) for r in graph.objects(None, tw.archivedText)}):  # the evidence behind every quote
         # (sorted as strings: rdflib compares literals in Python, slowly)
         write(folder / relative, (publication.data_dir / relative).read_bytes())
+    maps.write_maps(graph, tw, site, lambda name, text: write(folder / name, text))
+    charts.write_charts(graph, tw, site, lambda name, text: write(folder / name, text))
+    resolvable.write_ontology_documents(site, publication.vocabulary,
+                                        dumps.framings(dumps.Prefixes(graph), base + dumps.CONTEXT_FILE),
+                                        lambda name, content: write(folder / name, content))
     write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
     write(folder / "nginx.conf", web_rules.nginx_http_conf())
     write(folder / "nginx-server.conf", web_rules.nginx_server_conf(settings.sparql_endpoint))
@@ -252,7 +261,7 @@ def write_publication(publication: Publication, warnings: list[Problem], setting
     prefixes = dumps.Prefixes(graph)
     context = digest_of(code_digest(), publication.schema_digest, base, repr(prefixes.namespaces))
     reuse = PageReuse.recorded(settings.output_dir, page_record, context)
-    dump = dumps.Dump(downloads, "twinning", dumps.framings(prefixes))
+    dump = dumps.Dump(downloads, "twinning", dumps.framings(prefixes, base + dumps.CONTEXT_FILE))
     commune_of = commune_files(graph, publication.origin, tw)
     # the pages are written by workers while this process writes the other downloads
     with resource_documents(site, dump.formats, commune_of, folder, reuse, progress, settings.jobs) as all_pages_written:
@@ -272,12 +281,12 @@ def write_publication(publication: Publication, warnings: list[Problem], setting
         render_pages_showing(site, written, reuse, unpaged, folder, progress, settings.jobs)
     with progress.stage("catalogue"):
         files, violations, dcat_warnings = write_catalogue(graph, site, settings, release_date, published, dump_files,
-                                                           subsets, counts, folder)
+                                                           subsets, counts, dump.whole.used, folder)
         file_rows = [{"path": relative, "size": file.size, "sha256": file.sha256} for relative, file in files.items()]
         write_index_pages(site, folder, {
             "downloads.html": {"title": "Téléchargements", "files": file_rows},
             "validation.html": {"title": "Validation", "errors": 0, "warnings": [str(w) for w in warnings],
-                                "dcat": {"violations": len(violations), "warnings": dcat_warnings}},
+                                "dcat": {"violations": len(violations), "warnings": catalog.explained_warnings(dcat_warnings)}},
         })
     with progress.stage("sitemap"):
         files, pages = written_files(folder)

@@ -30,6 +30,7 @@ EXTERNAL_CONCEPTS = {
     EU + "data-theme/SOCI": (EU + "data-theme", "Population and society", None),
     EU + "frequency/IRREG": (EU + "frequency", "irregular", DCTERMS.Frequency),
     EU + "planned-availability/STABLE": (EU + "planned-availability", "stable", None),
+    EU + "access-right/PUBLIC": (EU + "access-right", "public", DCTERMS.RightsStatement),
     EU + "file-type/RDF_TURTLE": (EU + "file-type", "RDF Turtle", DCTERMS.MediaTypeOrExtent),
     EU + "file-type/RDF_N_TRIPLES": (EU + "file-type", "RDF N-Triples", DCTERMS.MediaTypeOrExtent),
     EU + "file-type/JSON_LD": (EU + "file-type", "JSON-LD", DCTERMS.MediaTypeOrExtent),
@@ -42,9 +43,20 @@ EXTERNAL_CONCEPTS = {
 SCHEME_TITLES = {
     EU + "language": "Languages", EU + "country": "Countries", EU + "data-theme": "Data theme",
     EU + "frequency": "Frequency", EU + "planned-availability": "Planned availability",
+    EU + "access-right": "Access right",
     EU + "file-type": "File type", "http://purl.org/adms/publishertype/1.0": "Publisher type",
     "http://purl.org/adms/licencetype/1.0": "Licence type",
 }
+# What the Licence Ouverte 2.0 asks of a reuser (its article "Réutilisation"): to mention the source
+# and the date of its last update.
+RIGHTS = (
+    ("Réutilisation libre, y compris commerciale, sous la Licence Ouverte 2.0 (Etalab), à condition de mentionner "
+     "la source (« Projet de données liées des jumelages ») et la date de sa dernière mise à jour. Les citations "
+     "reproduisent des passages des pages publiées par les communes.", "fr"),
+    ("Free reuse, commercial reuse included, under the Licence Ouverte / Open Licence 2.0 (Etalab), provided the "
+     "source (\"Twinning linked-data project\") and the date of its last update are mentioned. The quotations "
+     "reproduce passages of the pages the communes publish.", "en"),
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,7 @@ class FileKind:
 FILE_KINDS = {
     "ttl": FileKind("text/turtle", "RDF_TURTLE", "Turtle"),
     "nt": FileKind("application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
-    "jsonld": FileKind("application/ld+json", "JSON_LD", "JSON-LD (expanded)"),
+    "jsonld": FileKind("application/ld+json", "JSON_LD", "JSON-LD (compact, with the context at context.jsonld)"),
     "csv": FileKind("text/csv", "CSV", "CSV"),
     "json": FileKind("application/csvm+json", "JSON", "CSVW metadata (JSON)"),
 }
@@ -83,8 +95,10 @@ def add_external_concepts(graph: Graph) -> None:
         graph.add((URIRef(scheme), DCTERMS.title, Literal(title, lang="en")))
 
 
-def add_distribution(graph: Graph, release: Release, dataset: URIRef, file: PublishedFile, relative: str) -> None:
-    """One file: where to download it, its type, size and checksum."""
+def add_distribution(graph: Graph, release: Release, dataset: URIRef, file: PublishedFile, relative: str,
+                     rights: URIRef) -> None:
+    """One file: where to download it, its type, size and checksum, its licence and the rights statement
+    that says what the licence asks of a reuser."""
     name = relative.removesuffix(".gz")
     kind = FILE_KINDS[name.rsplit(".", 1)[-1]]
     url = URIRef(release.base_iri + relative)
@@ -102,6 +116,8 @@ def add_distribution(graph: Graph, release: Release, dataset: URIRef, file: Publ
         (DCTERMS.license, LICENCE),
         (DCATAP.availability, URIRef(EU + "planned-availability/STABLE")),
         (DCTERMS.issued, Literal(release.date, datatype=XSD.date)),
+        (DCTERMS.modified, Literal(release.date, datatype=XSD.date)),  # every file is written anew by each release
+        (DCTERMS.rights, rights),
         (SPDX.checksum, checksum),
     ]:
         graph.add((distribution, p, o))
@@ -124,11 +140,15 @@ def catalogue(release: Release, files: dict[str, PublishedFile], communes: list[
     catalog, dataset = URIRef(base + "catalog"), URIRef(base + "dataset/twinning")
     publisher, contact = URIRef(base + "project"), URIRef(base + "catalog#contact")
     homepage, period = URIRef(base + "index.html"), URIRef(base + "catalog#period")
+    rights = URIRef(base + "catalog#rights")
     issued = Literal(release.date, datatype=XSD.date)
     add_external_concepts(graph)
     graph.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
     graph.add((LICENCE, RDFS.label, Literal("Licence Ouverte / Open Licence 2.0 (Etalab)", lang="fr")))
     graph.add((LICENCE, DCTERMS.type, URIRef("http://purl.org/adms/licencetype/Attribution")))
+    graph.add((rights, RDF.type, DCTERMS.RightsStatement))
+    for text, language in RIGHTS:
+        graph.add((rights, RDFS.label, Literal(text, lang=language)))
     for p, o in [(RDF.type, FOAF.Agent), (RDF.type, FOAF.Organization),
                  (FOAF.name, Literal("Projet de données liées des jumelages", lang="fr")),
                  (FOAF.name, Literal("Twinning linked-data project", lang="en")),
@@ -175,6 +195,7 @@ def catalogue(release: Release, files: dict[str, PublishedFile], communes: list[
         (DCAT.contactPoint, contact), (DCAT.landingPage, homepage),
         (DCAT.theme, URIRef(EU + "data-theme/GOVE")), (DCAT.theme, URIRef(EU + "data-theme/SOCI")),
         (DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/IRREG")),
+        (DCTERMS.accessRights, URIRef(EU + "access-right/PUBLIC")),
         (DCTERMS.conformsTo, ontology),
     ]:
         graph.add((dataset, p, o))
@@ -187,7 +208,7 @@ def catalogue(release: Release, files: dict[str, PublishedFile], communes: list[
         graph.add((dataset, DCAT.keyword, Literal(word_fr, lang="fr")))
         graph.add((dataset, DCAT.keyword, Literal(word_en, lang="en")))
     for relative, file in sorted(files.items()):
-        add_distribution(graph, release, dataset, file, relative)
+        add_distribution(graph, release, dataset, file, relative, rights)
     return graph
 
 
@@ -246,3 +267,40 @@ def dcat_ap_report(catalogue: Graph, shapes_dir: Path) -> tuple[list[str], list[
         path = report.value(result, SH.resultPath)
         found[severity].append(f"{report.value(result, SH.focusNode)} {path}: {report.value(result, SH.resultMessage)}")
     return sorted(found["violation"]), sorted(found["warning"])
+
+
+# Why each DCAT-AP warning that the catalogue keeps stays, by the property it is about: satisfying it
+# would mean stating something untrue or unsourced.
+SPATIAL_WARNING = (
+    "Couverture spatiale (la France, désignée par l'IRI du référentiel des pays de l'Union européenne) : "
+    "DCAT-AP recommande d'y joindre une boîte englobante (dcat:bbox) et un centroïde (dcat:centroid). Le catalogue "
+    "n'en donne pas : il faudrait décrire la géométrie d'un concept que gère l'Office des publications de l'UE, "
+    "sans source datée dans le projet, qui ne publie aucune coordonnée inventée.",
+    "Spatial coverage (France, named by the IRI of the European Union's country list): DCAT-AP recommends adding "
+    "a bounding box (dcat:bbox) and a centroid (dcat:centroid). The catalogue gives neither: that would mean "
+    "describing the geometry of a concept the EU Publications Office manages, with no dated source in the "
+    "project, which publishes no invented coordinate.")
+WARNING_EXPLANATIONS = {
+    str(DCAT.bbox): SPATIAL_WARNING,
+    str(DCAT.centroid): SPATIAL_WARNING,
+    str(DCTERMS.publisher): (
+        "Éditeur (dct:publisher) du catalogue et du jeu de données : les formes DCAT-AP recommandent un éditeur de "
+        "la liste des organismes de l'Union européenne (corporate-body). L'éditeur est le projet de données liées "
+        "des jumelages, qui n'en fait pas partie : le prendre dans cette liste serait faux. Il est décrit comme "
+        "foaf:Agent, avec son nom en français et en anglais et son type ADMS.",
+        "Publisher (dct:publisher) of the catalogue and the dataset: the DCAT-AP shapes recommend a publisher from "
+        "the European Union's list of corporate bodies. The publisher is the twinning linked-data project, which "
+        "is not on it: picking one from that list would be untrue. It is described as a foaf:Agent, with its name "
+        "in French and English and its ADMS type."),
+}
+
+
+def explained_warnings(warnings: list[str]) -> list[dict]:
+    """Each DCAT-AP warning ("focus path: message") with, where known, why it stays, in French and
+    English; an unknown warning keeps empty explanations, which the validation page says."""
+    explained = []
+    for warning in warnings:
+        path = warning.split(" ", 1)[-1].split(": ", 1)[0]
+        french, english = WARNING_EXPLANATIONS.get(path, ("", ""))
+        explained.append({"text": warning, "fr": french, "en": english})
+    return explained

@@ -127,37 +127,65 @@ def turtle_header(used: set) -> str:
     return "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(used)) + "\n"
 
 
-@lru_cache(maxsize=1 << 16)
-def jsonld_reference(written: str) -> str:
-    """An IRI or a blank node as a JSON-LD object: the same few (kinds, places, classes) on many lines."""
-    return '{"@id": ' + JSON_LINE(written[1:-1] if written[0] == "<" else written) + "}"
+CONTEXT_FILE = "context.jsonld"  # beside the pages, at the base IRI: every JSON-LD document refers to it
 
 
-@lru_cache(maxsize=4096)
-def jsonld_key(predicate: str) -> str:
-    return '"@type"' if predicate == RDF_TYPE else JSON_LINE(predicate[1:-1])
-
-
-def jsonld_value(written: str, term) -> str:
-    if written[0] != '"':
-        return jsonld_reference(written)
-    language, datatype = term.language, term.datatype
-    return ('{"@value": ' + JSON_LINE(str(term)) + (', "@language": ' + JSON_LINE(language) if language
-            else ', "@type": ' + JSON_LINE(str(datatype)) if datatype else "") + "}")
-
-
-def jsonld_node(block: list[Row], used: set) -> str:
-    """One subject as one line of expanded JSON-LD, as the standard library's encoder writes a dict of
-    lists (no indent, ", " and ": "), its values and keys made once each: the rows of a predicate
-    come together, and @type where rdf:type sorts."""
-    subject = block[0][0]
-    parts, predicate = ['{"@id": ', JSON_LINE(subject[1:-1] if subject[0] == "<" else subject)], None
+def jsonld_node(block: list[Row], used: set, compact: Callable[[str, set], str]) -> str:
+    """One subject as one line of compact JSON-LD, as the standard library's encoder writes a dict of
+    lists (no indent, ", " and ": "): its IRIs written prefix:local where Turtle writes them so,
+    against the published context that declares those prefixes, and @type where rdf:type sorts."""
+    parts, predicate = ['{"@id": ', compact(block[0][0], used)], None
     for _, p, o, term in block:
-        parts.append(", " if p == predicate else ("], " if predicate is not None else ", ") + jsonld_key(p) + ": [")
-        parts.append(JSON_LINE(o[1:-1] if o[0] == "<" else o) if p == RDF_TYPE else jsonld_value(o, term))
+        parts.append(", " if p == predicate else ("], " if predicate is not None else ", ")
+                     + ('"@type"' if p == RDF_TYPE else compact(p, used)) + ": [")
+        if p == RDF_TYPE:
+            parts.append(compact(o, used))
+        elif o[0] != '"':
+            parts.append('{"@id": ' + compact(o, used) + "}")
+        else:
+            language, datatype = term.language, term.datatype
+            parts.append('{"@value": ' + JSON_LINE(str(term)) + (
+                ', "@language": ' + JSON_LINE(language) if language else
+                ', "@type": ' + compact(f"<{datatype}>", used) if datatype else "") + "}")
         predicate = p
     parts.append("]}")
     return "".join(parts)
+
+
+def jsonld_compactor(prefixes: Prefixes) -> Callable[[str, set], str]:
+    """An IRI or blank node, written as in N-Triples, as a JSON string: prefix:local where a prefix
+    fits, else whole. The same few IRIs (kinds, places, properties) recur on every page: each is
+    encoded once."""
+    known: dict[str, tuple[str, tuple[str, str] | None]] = {}
+
+    def compact(written: str, used: set) -> str:
+        found = known.get(written)
+        if found is None:
+            prefix: set = set()
+            short = prefixes.iri(written, prefix) if written[0] == "<" else written
+            found = known[written] = (JSON_LINE(short[1:-1] if short[0] == "<" else short), next(iter(prefix), None))
+        if found[1] is not None:
+            used.add(found[1])
+        return found[0]
+    return compact
+
+
+def jsonld_framing(prefixes: Prefixes, context: str) -> Framing:
+    """Compact JSON-LD whose @context is the publication's context document, given by its URL: the
+    documents stay short and readable, and any JSON-LD processor expands them to the same triples
+    as the Turtle (tests/test_linked_data.py checks the dump with pyld)."""
+    return Framing('{"@context": ' + JSON_LINE(context) + ', "@graph": [\n', ",\n", "\n]}\n",
+                   partial(jsonld_node, compact=jsonld_compactor(prefixes)))
+
+
+def context_document(used: set) -> bytes:
+    """The context that every JSON-LD document refers to: the prefixes they write, one per line. A
+    prefix is a term whose IRI ends in "/" or "#", which JSON-LD 1.1 expands as a prefix."""
+    prefixes: dict[str, str] = {}
+    for prefix, namespace in sorted(used):
+        if prefixes.setdefault(prefix, namespace) != namespace:
+            raise ValueError(f"prefix {prefix}: is bound to both {prefixes[prefix]} and {namespace}")
+    return (json.dumps({"@context": prefixes}, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -193,16 +221,15 @@ class Framing:
 
 
 NTRIPLES = Framing("", "", "", ntriples_block)
-JSONLD = Framing('{"@graph": [\n', ",\n", "\n]}\n", jsonld_node)
 
 
 def turtle_framing(prefixes: Prefixes) -> Framing:
     return Framing("", "\n", "", partial(turtle_block, prefixes=prefixes), declares_prefixes=True)
 
 
-def framings(prefixes: Prefixes) -> dict[str, Framing]:
-    """One per RDF format, keyed by file extension."""
-    return {"ttl": turtle_framing(prefixes), "nt": NTRIPLES, "jsonld": JSONLD}
+def framings(prefixes: Prefixes, context: str) -> dict[str, Framing]:
+    """One per RDF format, keyed by file extension; JSON-LD refers to the context at that URL."""
+    return {"ttl": turtle_framing(prefixes), "nt": NTRIPLES, "jsonld": jsonld_framing(prefixes, context)}
 
 
 def framed(framing: Framing, ordered: list[Row]) -> bytes:
@@ -215,8 +242,10 @@ def turtle(triples: Iterable[tuple], prefixes: Prefixes) -> bytes:
     return framed(turtle_framing(prefixes), sorted_triples(triples))
 
 
-def jsonld(triples: Iterable[tuple]) -> bytes:
-    return framed(JSONLD, sorted_triples(triples))
+def jsonld(triples: Iterable[tuple], prefixes: Prefixes, context: str, used: set) -> bytes:
+    """Compact JSON-LD of a small graph (the catalogue); adds the prefixes it writes to `used`."""
+    framing = jsonld_framing(prefixes, context)
+    return framing.whole(framing.body(sorted_triples(triples), used), used)
 
 
 @dataclass(frozen=True)

@@ -272,22 +272,6 @@ class Site:
                                    "type": self.label(cls), "end": str(value_of(self.graph, node, tw.endDate) or "")})
         return sorted(events, key=lambda e: (e["date"], e["label"]))
 
-    def map_points(self) -> list[dict]:
-        """Partner positions from the dated Wikidata reference (2021 snapshot), never from the pages."""
-        tw = self.tw
-        points = []
-        for partner in set(self.graph.objects(None, tw.partner)) | set(self.graph.subjects(RDF.type, tw.Commune)):
-            item = value_of(self.graph, partner, tw.wikidataItem)
-            for record in self.graph.subjects(tw.item, item) if item is not None else []:
-                wkt = value_of(self.graph, record, tw.recordedCoordinates)
-                if wkt is not None:
-                    lon, lat = (float(x) for x in str(wkt).removeprefix("Point(").rstrip(")").split())
-                    points.append({"label": self.label(partner), "href": self.href(partner, "map.html"),
-                                   "lon": lon, "lat": lat, "x": round((lon + 180) * 2, 1), "y": round((90 - lat) * 2, 1),
-                                   "record": self.href(record, "map.html")})
-                    break
-        return sorted(points, key=lambda p: (p["label"], p["href"]))
-
     def link_reports(self, analysis) -> list[dict]:
         return [{"name": r.name, "href": self.href(r.owner, "wikidata.html"), "item": str(r.item),
                  "qid": qid_of(r.item), "state": r.state, "evidence": r.evidence}

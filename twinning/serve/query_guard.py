@@ -172,8 +172,15 @@ def triples_table(triples: list) -> dict:
     """A graph answer as SPARQL JSON rows of subject, predicate and object, for the HTML page."""
     names = ("subject", "predicate", "object")
     return {"head": {"vars": list(names)}, "results": {"bindings": [
-        {name: {"value": term.value} for name, term in zip(names, (t.subject, t.predicate, t.object))}
+        {name: {"type": term_type(term), "value": term.value} for name, term in zip(names, (t.subject, t.predicate, t.object))}
         for t in triples]}}
+
+
+def term_type(term) -> str:
+    """A pyoxigraph term's type as SPARQL JSON results name it."""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return "uri"
+    return "bnode" if isinstance(term, pyoxigraph.BlankNode) else "literal"
 
 
 def engine_error(status: int, payload: bytes) -> Refused:

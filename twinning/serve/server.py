@@ -28,10 +28,10 @@ from pathlib import Path
 from ..config import Settings
 from ..publish.site import environment
 from ..publish.web_rules import CORS_HEADERS, DOCUMENT_TYPES, MEDIA_TYPES, SECURITY_HEADERS, SPECIAL_TYPES, form_action
-from . import query_guard
+from . import query_guard, results
 from .negotiation import choose
 from .oxigraph_pool import EnginePool, Limits, Stopped
-from .query import Answer
+from .query import Answer, with_base
 
 CLIENT_TIMEOUT_S = 10
 LISTEN_QUEUE = 1024
@@ -53,8 +53,9 @@ class FrontHandler(SimpleHTTPRequestHandler):
     def version_string(self) -> str:
         return "twinning"
 
-    def __init__(self, *args, pool: EnginePool, allowed_services: frozenset[str], policy: str, **kwargs):
+    def __init__(self, *args, pool: EnginePool, allowed_services: frozenset[str], policy: str, base_iri: str, **kwargs):
         self.pool = pool
+        self.base_iri = base_iri
         self.allowed_services = allowed_services
         self.policy = policy
         super().__init__(*args, **kwargs)
@@ -159,8 +160,9 @@ class FrontHandler(SimpleHTTPRequestHandler):
         try:
             request = query_guard.query_request(url_query, body, content_type)
             text = request.text
-            query_guard.check_services(text, self.allowed_services)
-            status, media, payload = self.pool.ask(request.engine_path(), text.encode("utf-8"), {
+            query_guard.check_services(with_base(text, self.base_iri), self.allowed_services)
+            # relative IRIs (`PREFIX tw: <ontology/>`) mean here what they mean in `twinning query`
+            status, media, payload = self.pool.ask(request.engine_path(), with_base(text, self.base_iri).encode("utf-8"), {
                 "Content-Type": "application/sparql-query", "Accept": query_guard.ENGINE_ACCEPT})
             answered = query_guard.answer(status, media, payload, accept)
         except query_guard.Refused as refused:
@@ -186,7 +188,8 @@ class FrontHandler(SimpleHTTPRequestHandler):
 
     def results_page(self, query: str, table: dict | None, error: str | None) -> bytes:
         page = environment().get_template("results.html").render(
-            root=".", title="Résultats SPARQL", query=query, answer=Answer(table) if table else None, error=error)
+            root=".", title="Résultats SPARQL", query=query, answer=Answer(table) if table else None, error=error,
+            rows=results.linked_rows(Answer(table), self.base_iri) if table else [])
         return page.encode("utf-8")
 
 
@@ -200,7 +203,7 @@ def serve(settings: Settings, host: str, port: int, limits: Limits, announce=pri
     with EnginePool(settings.dump_path, host, limits) as pool:
         handler = partial(FrontHandler, directory=str(settings.output_dir), pool=pool,
                           allowed_services=frozenset(settings.sparql_service_allow),
-                          policy=form_action(settings.sparql_endpoint))
+                          policy=form_action(settings.sparql_endpoint), base_iri=settings.base_iri)
         with FrontServer((host, port), handler) as front:
             address = f"http://{host}:{front.server_address[1]}/"
             announce(f"serving {settings.output_dir} at {address} and SPARQL at {address}query "

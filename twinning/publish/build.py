@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
+from urllib.parse import urlsplit
 
 import pyoxigraph as oxigraph
 import pyshacl
@@ -29,13 +30,14 @@ from ..check.verify import verified_sources
 from ..progress import Progress
 from ..problems import Problem, StageFailed
 from .site import Site
+from .words import LANGUAGES, page_suffix
 from ..wikidata.analysis import Analysis
 from ..check.shacl import SH
 
 PAGES_PER_CHUNK = 500
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
-PAGE_EXTENSIONS = ("html", *MEDIA_TYPES)  # a resource's page and its documents
+PAGE_EXTENSIONS = ("html", "en.html", *MEDIA_TYPES)  # a resource's pages (French, English) and its documents
 DCAT_AP_SHAPES = ("shapes.ttl", "shapes_recommended.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")
 
 
@@ -216,7 +218,7 @@ def resource_documents(site: Site, formats: dict[str, dumps.Framing], commune_of
             written.digests[path] = digest = hashlib.sha256(documents["nt"]).hexdigest()
             if reuse.digests.get(path) == digest and reuse.link(path, folder):
                 continue
-            documents["html"] = site.resource_page(path, on_page).encode("utf-8")
+            documents.update(site.resource_pages(path, on_page))
             written.rendered.add(path)
             stem = f"{folder}/{path}"  # the folders exist already: no Path objects, no mkdir per file
             for extension, content in documents.items():
@@ -253,14 +255,15 @@ def render_pages_showing(site: Site, pages: PagesWritten, reuse: PageReuse, unpa
         if unpaged != reuse.unpaged or before is None:
             shown = set(pages.digests)
         else:
-            shown = site.pages_showing(changed) | {site.document_path(iri) for iri in before}
+            shown = site.pages_showing(changed, before)
         again = sorted((shown & pages.digests.keys()) - pages.rendered)
 
     def render_chunk(chunk: list[str]) -> int:
         for path in chunk:
-            target = f"{folder}/{path}.html"
-            os.unlink(target)  # a link to the previous publication's page, which must stay as it was
-            write_new(target, site.resource_page(path).encode("utf-8"))
+            for extension, page in site.resource_pages(path).items():
+                target = f"{folder}/{path}.{extension}"
+                os.unlink(target)  # a link to the previous publication's page, which must stay as it was
+                write_new(target, page)
         return len(chunk)
     with started(render_chunk, page_chunks(again)) as counts:
         rendered = len(pages.rendered) + sum(counts)
@@ -402,10 +405,12 @@ def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: 
     return files, violations, dcat_warnings
 
 
-def write_index_pages(site: Site, folder: Path, pages: dict[str, dict]) -> None:
-    """Each page from the template of the same name, with its context."""
+def write_index_pages(site: Site, folder: Path, pages: dict[str, Callable[[str], dict]]) -> None:
+    """Each page in every language, from the template of the same name, with its context in that language."""
     for name, context in pages.items():
-        write(folder / name, site.render(name, name, **context))
+        for language in LANGUAGES:
+            write(folder / (name.removesuffix(".html") + page_suffix(language)),
+                  site.render(name, name.removesuffix(".html"), language, **context(language)))
 
 
 def write_site(publication: Publication, sources: Sources, settings: Settings, comparison: list[dict],
@@ -424,22 +429,32 @@ def write_site(publication: Publication, sources: Sources, settings: Settings, c
             if path.exists():
                 write(folder / "queries" / path.name, path.read_bytes())
     write_index_pages(site, folder, {
-        "index.html": {"title": "Communes", "communes": site.communes(), "counts": counts},
-        "partners.html": {"title": "Partenaires par pays", "groups": site.partners_by_country()},
-        "timeline.html": {"title": "Chronologie", "events": site.timeline()},
-        "map.html": {"title": "Carte", "points": site.map_points()},
-        "vocabulary.html": {"title": "Ontologie", "vocab": site.vocabulary()},
-        "wikidata.html": {"title": "Wikidata", "comparison": comparison, "links": site.link_reports(analysis),
-                          "unlinked": [analysis.name(p) for p in analysis.unlinked_partners()],
-                          "snapshots": analysis.reference.snapshots},
-        "sparql.html": {"title": "SPARQL", "endpoint": settings.sparql_endpoint or "query", "base": base, "examples": [
+        "index.html": lambda language: {"communes": site.communes(language), "counts": counts},
+        "partnerships.html": lambda language: {"table": site.partnerships_table(language)},
+        "partners.html": lambda language: {"groups": site.partners_by_country(language)},
+        "timeline.html": lambda language: {"events": site.timeline(language)},
+        "map.html": lambda language: dict(zip(("points", "unplaced"), site.map_points(language))),
+        "statistics.html": lambda language: {},
+        "vocabulary.html": lambda language: {"vocab": site.vocabulary(language)},
+        "wikidata.html": lambda language: dict(zip(("comparison", "legend"), site.comparison(comparison, language)),
+                                               links=site.link_reports(analysis, language),
+                                               unlinked=[analysis.name(p) for p in analysis.unlinked_partners()],
+                                               snapshots=analysis.reference.snapshots),
+        "sparql.html": lambda language: {"endpoint": settings.sparql_endpoint or "query", "base": base, "examples": [
             {"name": e.name, "question": e.question, "comment": e.comment, "text": sparql.with_base(e.text, base),
              "federated": e.federated, "expected": e.expected_csv.exists()} for e in examples]},
+        "404.html": lambda language: {"root": urlsplit(base).path.rstrip("/")},  # served at any depth
     })
-    for relative in sorted({str(r) for r in graph.objects(None, tw.archivedText)}):  # the evidence behind every quote
-        # (sorted as strings: rdflib's comparison of literals is Python, 1.5 s over 10,000 of them)
-        write(folder / relative, (sources.data_dir / relative).read_bytes())
-    write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
+    for source, relative in sorted(site.archived_texts.items(), key=lambda item: item[1]):  # the evidence behind
+        # every quote (sorted as strings: rdflib's comparison of literals is Python, 1.5 s over 10,000 of them)
+        text = (sources.data_dir / relative).read_bytes()
+        write(folder / relative, text)
+        for language in LANGUAGES:
+            reading = site.source_reading(source, text.decode("utf-8"), language)
+            write(folder / (reading["page"] + page_suffix(language)), site.render("source.html", reading["page"], language, **reading))
+    write(folder / "search.json", site.search_index())
+    for name in ("style.css", "favicon.svg", "site.js"):
+        write(folder / name, (Path(__file__).parent / "templates" / name).read_bytes())
     apache, nginx = conneg_rules()
     write(folder / ".htaccess", apache)
     write(folder / "nginx.conf", nginx)
@@ -478,9 +493,10 @@ def write_publication(sources: Sources, publication: Publication, warnings: list
                                                            subsets, counts, folder)
         file_rows = [{"path": relative, "size": file.size, "sha256": file.sha256} for relative, file in files.items()]
         write_index_pages(site, folder, {
-            "downloads.html": {"title": "Téléchargements", "files": file_rows},
-            "validation.html": {"title": "Validation", "errors": 0, "warnings": [str(w) for w in warnings],
-                                "dcat": {"violations": len(violations), "warnings": dcat_warnings}},
+            "downloads.html": lambda language: {"files": file_rows, "sources": sorted(
+                (site.label(source, language), text) for source, text in site.archived_texts.items())},
+            "validation.html": lambda language: {"errors": 0, "warnings": [str(w) for w in warnings],
+                                                 "dcat": {"violations": len(violations), "warnings": dcat_warnings}},
         })
     with progress.stage("sitemap"):
         files, pages = written_files(folder)

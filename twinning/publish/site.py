@@ -519,7 +519,9 @@ class Site:
                                        "type": self.label(value_of(self.graph, f, RDF.type), language)}
                                       for f in supported[quote]), key=lambda f: (f["label"], f["href"]))}
                     for _, _, quote in spans]
-        return {"page": path, "pieces": pieces, "passages": passages, "label": self.label(source, language),
+        label = self.label(source, language)
+        return {"page": path, "pieces": pieces, "passages": passages, "label": label,
+                "page_title": page_title(WORDS[language]["source_heading"].format(label=label), language),
                 "source_href": self.href(source, folder + "/", language),
                 "text_href": relative_path(self.archived_texts[source], path),
                 "publisher": [self.place(p, language) | {"href": self.href(p, folder + "/", language)}

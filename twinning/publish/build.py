@@ -30,7 +30,7 @@ from ..check.verify import verified_sources
 from ..progress import Progress
 from ..problems import Problem, StageFailed
 from .site import Site
-from .words import LANGUAGES, page_suffix
+from .words import LANGUAGES, page_suffix, research_question
 from ..wikidata.analysis import Analysis
 from ..check.shacl import SH
 
@@ -441,8 +441,10 @@ def write_site(publication: Publication, sources: Sources, settings: Settings, c
                                                unlinked=[analysis.name(p) for p in analysis.unlinked_partners()],
                                                snapshots=analysis.reference.snapshots),
         "sparql.html": lambda language: {"endpoint": settings.sparql_endpoint or "query", "base": base, "examples": [
-            {"name": e.name, "question": e.question, "comment": e.comment, "text": sparql.with_base(e.text, base),
-             "federated": e.federated, "expected": e.expected_csv.exists()} for e in examples]},
+            {"name": e.name, "text": sparql.with_base(e.text, base), "federated": e.federated,
+             "expected": e.expected_csv.exists(), **dict(zip(("question", "comment"),
+                                                             research_question(e.question, e.comment, language)))}
+            for e in examples]},
         "404.html": lambda language: {"root": urlsplit(base).path.rstrip("/")},  # served at any depth
     })
     for source, relative in sorted(site.archived_texts.items(), key=lambda item: item[1]):  # the evidence behind

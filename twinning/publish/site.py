@@ -18,7 +18,8 @@ from rdflib.namespace import DCTERMS, SKOS
 from ..store import first_value, links_to, object_nodes, subject_nodes, value_of, values_by_predicate
 from ..wikidata.reference import qid_of
 from . import story
-from .words import LANGUAGES, OTHER, WORDS, country_name, date_text, decade_text, page_suffix, page_title
+from .words import (LANGUAGES, OTHER, WORDS, country_name, date_text, decade_text, figure_title, number_text, page_suffix,
+                    page_title)
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -109,6 +110,24 @@ class Site:
         self.link = lru_cache(maxsize=LINKS_REMEMBERED)(self.rendered_link)
         self.place_classes = frozenset({self.tw.Partner, *self.graph.subjects(RDFS.subClassOf, self.tw.Partner)})
         self.archived_texts = {source: str(text) for source, text in self.graph.subject_objects(self.tw.archivedText)}
+        self.label_values.update(self.figure_labels())
+
+    def figure_labels(self) -> dict:
+        """A stated figure has no label of its own: it is titled by what it states, in each language."""
+        tw, found = self.tw, {}
+        for figure in self.graph.subjects(RDF.type, tw.StatedFigure):
+            said = self.outgoing(figure)
+            if any(p in said for p in LABEL_PROPERTIES) or tw.value not in said:
+                continue
+            measure, qualifier, about = (first_value(said, p) for p in (tw.measure, tw.valueQualifier, tw.figureAbout))
+            currency, year = first_value(said, tw.currency), first_value(said, tw.referenceYear)
+            found[figure] = [Literal(figure_title(
+                self.find_label(measure, language) if measure is not None else "",
+                self.find_label(qualifier, language) if qualifier is not None else "",
+                number_text(str(first_value(said, tw.value)), language, str(currency) if currency else None),
+                self.find_label(about, language) if about is not None else "", str(year or ""), language), lang=language)
+                for language in LANGUAGES]
+        return found
 
     def document_path(self, iri) -> str | None:
         """`…/partner/la-lisa#wikidata` lives on the page `partner/la-lisa`; the base itself is `index`."""

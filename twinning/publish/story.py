@@ -71,12 +71,16 @@ def since(said: dict, tw, language: str) -> tuple[str, str]:
     words = WORDS[language]
     start, decade = first_value(said, tw.startDate), first_value(said, tw.startDecade)
     if start is not None:
-        text = date_text(str(start), language)
-        article = "le " if language == "fr" and str(start).count("-") == 2 else ""
-        return str(start), f"{words['since']} {article}{text}"
+        return str(start), since_date(str(start), language)
     if decade is not None:
         return str(decade), f"{words['since']} {'les ' if language == 'fr' else ''}{decade_text(str(decade), language)}"
     return UNDATED, words["no_start"]
+
+
+def since_date(date: str, language: str) -> str:
+    """'depuis 1963', 'depuis le 9 mai 2016', 'since 9 May 2016'."""
+    article = "le " if language == "fr" and date.count("-") == 2 else ""
+    return f"{WORDS[language]['since']} {article}{date_text(date, language)}"
 
 
 def parties_text(names: list[str], language: str) -> str:
@@ -98,12 +102,17 @@ def partnership(site, node, folder: str, language: str, viewpoint) -> dict:
     end, status = first_value(said, tw.endDate), first_value(said, tw.status)
     acts = sorted((formalisation(site, f, folder, language) for f in site.graph.subjects(tw.formalises, node)),
                   key=lambda f: (f["sort"], f["label"]))
+    changes = [act for act in acts if act["change"]]
+    first_kind = changes[0]["old"] if changes else kind_label  # the kind it began with, then each change
+    summary = words["partnership_summary"].format(kind=first_kind[:1].upper() + first_kind[1:],
+                                                  parties=parties_text(named, language), since=since_text)
+    if changes:
+        summary = summary[:-1] + "".join(words["semicolon"] + f"{act['new']} {act['since']}" for act in changes) + "."
     return {"label": site.label(node, language), "href": site.href(node, folder + "/", language),
             "kind": kind_label, "since": since_text, "sort": sort,
             "end": date_text(str(end), language) if end is not None else "",
             "status": site.label(status, language) if status is not None else "",
-            "summary": words["partnership_summary"].format(kind=kind_label[:1].upper() + kind_label[1:],
-                                                           parties=parties_text(named, language), since=since_text),
+            "summary": summary,
             "partners": [p for p, node in zip(parties, all_parties) if node != viewpoint],
             "formalisations": acts,
             "activities": activities(site, site.graph.subjects(tw.partnership, node), folder, language),
@@ -115,12 +124,14 @@ def formalisation(site, node, folder: str, language: str) -> dict:
     tw, said = site.tw, site.outgoing(node)
     date, document = first_value(said, tw.date), first_value(said, tw.documentType)
     old, new = first_value(said, tw.previousKind), first_value(said, tw.newKind)
-    change = (WORDS[language]["became"].format(old=site.label(old, language), new=site.label(new, language))
-              if old is not None and new is not None else "")
+    changed = old is not None and new is not None
+    change = WORDS[language]["became"].format(old=site.label(old, language), new=site.label(new, language)) if changed else ""
     return {"label": site.label(node, language), "href": site.href(node, folder + "/", language),
             "sort": str(date) if date is not None else UNDATED, "datetime": str(date) if date is not None else "",
             "when": date_text(str(date), language) if date is not None else WORDS[language]["undated"],
             "type": site.label(document, language) if document is not None else "", "change": change,
+            "old": site.label(old, language) if changed else "", "new": site.label(new, language) if changed else "",
+            "since": since_date(str(date), language) if date is not None else "",
             "citations": site.citations(said, {}, folder, language)}
 
 
@@ -148,9 +159,11 @@ def activity(site, node, folder: str, language: str) -> dict:
             "citations": site.citations(said, {}, folder, language)}
 
 
-def notes(said: dict, language: str) -> list[str]:
-    """The curators' notes in the language (in French if there is none in it)."""
+def notes(said: dict, language: str) -> list[dict]:
+    """The curators' notes in the language (in French, so marked, if there is none in it)."""
     found = said.get(SKOS.editorialNote, ())
-    mine = [str(n) for n in found if getattr(n, "language", None) == language]
-    return sorted(mine or [str(n) for n in found if getattr(n, "language", None) == LANGUAGES[0]])
+    mine = [n for n in found if getattr(n, "language", None) == language]
+    if not mine:
+        mine = [n for n in found if getattr(n, "language", None) == LANGUAGES[0]]
+    return [{"text": str(n), "lang": n.language if n.language != language else None} for n in sorted(mine)]
 

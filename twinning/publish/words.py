@@ -112,7 +112,7 @@ WORDS = {
         "item": "Élément", "state": "État", "evidence": "Preuves", "unlinked": "Sans élément Wikidata",
         "not_found_title": "Page introuvable",
         "not_found": "Cette adresse ne correspond à aucune page. Les communes et leurs partenariats sont listés sur la page d'accueil.",
-        "home": "Accueil",
+        "home": "Accueil", "colon": " :", "semicolon": " ; ",
     },
     "en": {
         "site": "Twinnings of communes",
@@ -204,7 +204,7 @@ WORDS = {
         "item": "Item", "state": "State", "evidence": "Evidence", "unlinked": "Without a Wikidata item",
         "not_found_title": "Page not found",
         "not_found": "This address matches no page. The communes and their partnerships are listed on the home page.",
-        "home": "Home",
+        "home": "Home", "colon": ":", "semicolon": "; ",
     },
 }
 
@@ -255,3 +255,30 @@ def date_text(value: str, language: str) -> str:
         return f"{month} {parts[0]}"
     day = int(parts[2][:2])
     return f"{day}{'er' if day == 1 else ''} {month} {parts[0]}" if language == "fr" else f"{day} {month} {parts[0]}"
+
+
+def number_text(value: str, language: str, currency: str | None = None) -> str:
+    """A stated figure as people write it: 118 000 or 300 000 € in French, 118,000 or €300,000 in English."""
+    whole, _, decimals = value.partition(".")
+    grouped = f"{int(whole):,}".replace(",", "\u202f" if language == "fr" else ",")
+    if decimals.strip("0"):
+        grouped += ("," if language == "fr" else ".") + decimals.rstrip("0")
+    if currency is None:
+        return grouped
+    symbol = "€" if currency == "EUR" else currency
+    return f"{grouped} {symbol}" if language == "fr" or symbol == currency else f"{symbol}{grouped}"
+
+
+def figure_title(measure: str, qualifier: str, number: str, about: str, year: str, language: str) -> str:
+    """A stated figure titled by what it states: 'Population : plus de 120 000 — Pančevo (2019)'."""
+    colon = " : " if language == "fr" else ": "
+    stated = " ".join(part for part in (qualifier, number) if part)
+    return f"{measure[:1].upper()}{measure[1:]}{colon}{stated} — {about}" + (f" ({year})" if year else "")
+
+
+def research_question(question: str, comment: str, language: str) -> tuple[str, str]:
+    """An example query's question in the language and its comment without the translations: a query's
+    comment opens with its question in English and gives it in French on a line `fr: …`."""
+    translated = {line[:2]: line[3:].strip() for line in comment.splitlines() if line[:3] == "fr:"}
+    rest = "\n".join(line for line in comment.splitlines() if line[:3] != "fr:")
+    return translated.get(language, question), rest

@@ -194,7 +194,6 @@ def test_every_page_has_its_twin_a_short_title_a_description_and_headings_in_ord
     no level skipped, ids that begin with a letter; and each page's other language, linked both ways."""
     problems = []
     for page, parser in parsed_pages(built).items():
-        name = page.name.removesuffix(".html").removesuffix(".en")
         if not 0 < len(parser.title) <= 70:
             problems.append(f"{page.name}: title {parser.title!r}")
         if parser.descriptions != 1:
@@ -202,7 +201,8 @@ def test_every_page_has_its_twin_a_short_title_a_description_and_headings_in_ord
         if parser.headings[0] != 1 or any(b > a + 1 for a, b in zip(parser.headings, parser.headings[1:])):
             problems.append(f"{page.name}: headings {parser.headings}")
         problems += [f"{page.name}: id {i}" for i in parser.ids if not i[0].isalpha()]
-        if not page.name.startswith("404") and parser.alternates != {"fr": f"{name}.html", "en": f"{name}.en.html"}:
+        path = page.relative_to(built).as_posix().removesuffix(".html").removesuffix(".en")
+        if parser.alternates != {"fr": f"{BASE}{path}.html", "en": f"{BASE}{path}.en.html", "x-default": f"{BASE}{path}.html"}:
             problems.append(f"{page.name}: alternates {parser.alternates}")
     assert problems == []
 

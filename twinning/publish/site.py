@@ -319,7 +319,8 @@ class Site:
                 for language in LANGUAGES}
 
     def render(self, template: str, path: str, language: str = LANGUAGES[0], **context) -> str:
-        """A page at `path` (no extension) in a language, with links to its versions in the others."""
+        """A page at `path` (no extension) in a language, with its address and those of its versions in
+        every language (absolute, as search engines want them)."""
         stem = path.rpartition("/")[2]
         if "root" in context:  # an absolute root, for a page served at any address (404)
             root = context.pop("root")
@@ -328,7 +329,9 @@ class Site:
             root = "/".join([".."] * path.count("/")) or "."
         return self.env.get_template(template).render(
             root=root, stem=stem, language=language, t=WORDS[language], other=OTHER[language],
-            alternates=[(other, stem + page_suffix(other)) for other in LANGUAGES], **context)
+            canonical=self.base_iri + path + page_suffix(language),
+            alternates=[(other, self.base_iri + path + page_suffix(other)) for other in LANGUAGES]
+            + [("x-default", self.base_iri + path + page_suffix(LANGUAGES[0]))], **context)
 
     def subjects_by_page(self) -> dict[str, list]:
         """Worked out with the site, so that the build does it while the data is being validated."""

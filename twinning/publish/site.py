@@ -523,17 +523,15 @@ class Site:
                 spans.append((found.start(), found.end(), quote))
         spans.sort()
         numbers = {quote: n for n, (_, _, quote) in enumerate(spans, 1)}
-        starts = defaultdict(list)
+        starts, ends = defaultdict(list), defaultdict(list)
         for start, end, quote in spans:
             starts[start].append(quote)
-        ends = defaultdict(list)
-        for start, end, quote in spans:
             ends[end].append(quote)
-        cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
-        pieces = []
+        cuts = sorted({0, len(text), *starts, *ends})
+        pieces, open_passages = [], 0  # the passages that cover the piece from `left` on
         for left, right in zip(cuts, cuts[1:]):
-            covered = any(s <= left and right <= e for s, e, _ in spans)
-            pieces.append({"text": text[left:right], "marked": covered,
+            open_passages += len(starts.get(left, ())) - len(ends.get(left, ()))
+            pieces.append({"text": text[left:right], "marked": open_passages > 0,
                            "ids": [quote_id(q) for q in starts.get(left, ())],
                            "notes": [numbers[q] for q in ends.get(right, ())]})
         passages = [{"number": numbers[quote], "id": quote_id(quote), "quote": quote,

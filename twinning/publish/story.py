@@ -31,23 +31,30 @@ def of(site, main, said: dict, folder: str, language: str) -> dict | None:
     return None
 
 
+def told(site, node, folder: str, language: str) -> tuple[list[dict], int]:
+    """The partnerships of a place, the first SHOWN in time order, told; and how many there are."""
+    tw = site.tw
+    ordered = sorted(site.graph.subjects(tw.partner, node),
+                     key=lambda p: (since(site.outgoing(p), tw, language)[0], site.label(p, language), str(p)))
+    return [partnership(site, p, folder, language, node) for p in ordered[:SHOWN]], len(ordered)
+
+
 def commune(site, node, folder: str, language: str) -> dict:
     tw = site.tw
-    told = sorted((partnership(site, p, folder, language, node) for p in site.graph.subjects(tw.partner, node)),
-                  key=lambda p: (p["sort"], p["label"], p["href"]))
+    partnerships, total = told(site, node, folder, language)
     places = [party(site, node, folder, language)] + sorted(
-        {party["href"]: party for p in told for party in p["partners"]}.values(), key=lambda p: (p["label"], p["href"]))
+        {party["href"]: party for p in partnerships for party in p["partners"]}.values(),
+        key=lambda p: (p["label"], p["href"]))
     slug = str(node).rsplit("/", 1)[1]
-    return {"kind": "commune", "partnerships": told[:SHOWN], "total": len(told), "places": places,
+    return {"kind": "commune", "partnerships": partnerships, "total": total, "places": places,
             "activities": activities(site, site.graph.subjects(tw.ofCommune, node), folder, language),
             "map": f"maps/{slug}", "name": site.label(node, language)}
 
 
 def partner(site, node, folder: str, language: str) -> dict:
-    told = sorted((partnership(site, p, folder, language, node) for p in site.graph.subjects(site.tw.partner, node)),
-                  key=lambda p: (p["sort"], p["label"], p["href"]))
-    return {"kind": "partner", "place": party(site, node, folder, language), "partnerships": told[:SHOWN],
-            "total": len(told)}
+    partnerships, total = told(site, node, folder, language)
+    return {"kind": "partner", "place": party(site, node, folder, language), "partnerships": partnerships,
+            "total": total}
 
 
 def source(site, node, folder: str, language: str) -> dict:

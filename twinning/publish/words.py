@@ -102,11 +102,10 @@ WORDS = {
         "wikidata_intro": "Chaque commune dit sur sa page avec qui elle est jumelée ou coopère ; Wikidata le note avec la "
                           "propriété « entité territoriale jumelée » (P190). Voici, instantané daté par instantané daté, ce qui concorde.",
         "snapshots": "Instantanés", "snapshot_partial": "Un instantané peut ne contenir qu'une partie de P190.",
-        "wikidata_states": "L'état « confirmé » d'un lien dit que l'identité de l'élément est confirmée (il figure dans un "
-                           "instantané avec un libellé qui convient au lieu), pas que le jumelage y est enregistré ; le verdict "
-                           "« des deux côtés » dit que l'instantané enregistre le jumelage (P190) ; « commune absente de "
-                           "l'instantané » dit que l'instantané ne tient aucune déclaration P190 de la commune : aucun verdict "
-                           "n'est alors donné pour ses partenaires.",
+        "wikidata_states": "L'état « identité de l'élément confirmée » d'un lien dit que l'élément figure dans un "
+                           "instantané avec un libellé qui convient au lieu, pas que le jumelage y est enregistré : c'est ce "
+                           "que dit le verdict « jumelage enregistré ». Quand l'instantané ne tient aucune déclaration P190 "
+                           "de la commune, aucun verdict n'est donné pour ses partenaires.",
         "legend": "Légende des verdicts", "comparison": "Comparaison", "snapshot": "Instantané", "verdict": "Verdict",
         "partner_page": "Partenaire (page)", "linked_item": "Élément lié", "link_states": "État des liens",
         "item": "Élément", "state": "État", "evidence": "Preuves", "unlinked": "Sans élément Wikidata",
@@ -195,10 +194,10 @@ WORDS = {
         "wikidata_intro": "Each commune's page says whom it is twinned or cooperates with; Wikidata records it with "
                           "\"twinned administrative body\" (P190). Here is what agrees, one dated snapshot at a time.",
         "snapshots": "Snapshots", "snapshot_partial": "A snapshot may hold only part of P190.",
-        "wikidata_states": "A link's \"confirmed\" state says the item's identity is confirmed (it appears in a snapshot "
-                           "with a label that fits the place), not that the twinning is recorded there; the \"both\" verdict "
-                           "says the snapshot records the twinning (P190); \"commune not in snapshot\" says the snapshot "
-                           "holds no P190 statement of the commune: no verdict is then given for its partners.",
+        "wikidata_states": "A link's \"item identity confirmed\" state says the item appears in a snapshot "
+                           "with a label that fits the place, not that the twinning is recorded there: the \"twinning "
+                           "recorded\" verdict says that. When the snapshot holds no P190 statement of the commune, no "
+                           "verdict is given for its partners.",
         "legend": "The verdicts", "comparison": "Comparison", "snapshot": "Snapshot", "verdict": "Verdict",
         "partner_page": "Partner (page)", "linked_item": "Linked item", "link_states": "Link states",
         "item": "Item", "state": "State", "evidence": "Evidence", "unlinked": "Without a Wikidata item",

@@ -50,6 +50,7 @@ frame.addEventListener("load", async () => {{
     found.title = doc.title;
     found.lang = doc.documentElement.lang;
     found.text = doc.body.innerText;
+    found.acted = await (async (doc, win) => {{ {act} }})(doc, frame.contentWindow);
     if ({axe}) {{
       await new Promise((resolve, reject) => {{
         const script = doc.createElement("script");
@@ -95,12 +96,13 @@ def chromium(*args, tmp_path, width: int = 1280) -> subprocess.CompletedProcess:
                            "--v=0", f"--window-size={width},900", *args], capture_output=True, text=True, timeout=180)
 
 
-def probe(server, tmp_path, page: str, width: int, axe: bool = False) -> dict:
-    """The page in an iframe of the given width: its scroll width, title, language, text, and axe's violations."""
+def probe(server, tmp_path, page: str, width: int, axe: bool = False, act: str = "return null;") -> dict:
+    """The page in an iframe of the given width: its scroll width, title, language, text, what the
+    script `act` (given `doc` and `win`) returns, and axe's violations."""
     url, probes, _ = server
     name = f"{page.replace('/', '_')}-{width}.html"
     (probes / name).write_text(PROBE_PAGE.format(page="/" + page, width=width, axe="true" if axe else "false",
-                                                 probe=PROBE), encoding="utf-8")
+                                                 probe=PROBE, act=act), encoding="utf-8")
     dom = chromium("--virtual-time-budget=20000", "--dump-dom", f"{url}{PROBE}{name}", tmp_path=tmp_path,
                    width=width + 40)
     found = re.search(r'<pre id="out">(.*?)</pre>', dom.stdout, re.S)
@@ -189,3 +191,35 @@ def test_pages_people_look_for_in_both_languages(server, tmp_path, page, width):
     if screenshots:
         os.makedirs(screenshots, exist_ok=True)
         shutil.copy(shot, os.path.join(screenshots, f"{page.replace('/', '_')}-{width}.png"))
+
+
+SEARCH = """
+const input = doc.getElementById("search-box");
+input.value = "jalaz";
+input.dispatchEvent(new win.Event("input"));
+await new Promise(resolve => setTimeout(resolve, 1500));
+return Array.from(doc.querySelectorAll(".search-results a")).map(a => [a.textContent, a.getAttribute("href")]);
+"""
+FILTER = """
+const select = doc.getElementById("filter-country");
+select.value = "Mali";
+select.dispatchEvent(new win.Event("change"));
+const shown = Array.from(doc.querySelectorAll("#partnerships tbody tr")).filter(row => !row.hidden);
+doc.querySelector('th[data-key="start"] button').click();
+const first = doc.querySelector("#partnerships tbody tr:not([hidden]) td:nth-child(2)").textContent;
+return {count: doc.querySelector("form.filters output").textContent, shown: shown.length, first: first};
+"""
+
+
+@needs_chromium
+def test_the_search_box_finds_a_partner_by_part_of_its_name(server, tmp_path):
+    found = probe(server, tmp_path, "commune/94041.en.html", 1280, act=SEARCH)["acted"]
+    assert ["Jalazone camp", "../partner/jalazone-camp.en.html"] in found
+    assert ["Ivry-sur-Seine – Jifna – Jalazone solidarity", "../partnership/ivry-sur-seine-jifna-jalazone.en.html"] in found
+
+
+@needs_chromium
+def test_the_partnerships_table_filters_by_country_and_sorts_by_start(server, tmp_path):
+    found = probe(server, tmp_path, "partnerships.html", 390, act=FILTER)
+    assert found["acted"]["count"] == str(found["acted"]["shown"]) == "3"  # Bamako, Dianguirdé, Massala
+    assert found["acted"]["first"] == "Coopération décentralisée Angers – Bamako"  # since 1974, the oldest with Mali

@@ -321,15 +321,15 @@ class Site:
     def render(self, template: str, path: str, language: str = LANGUAGES[0], **context) -> str:
         """A page at `path` (no extension) in a language, with its address and those of its versions in
         every language (absolute, as search engines want them)."""
-        stem = path.rpartition("/")[2]
-        if "root" in context:  # an absolute root, for a page served at any address (404)
+        stem, anywhere = path.rpartition("/")[2], "root" in context
+        if anywhere:  # an absolute root, for a page served at any address (404), which has no address of its own
             root = context.pop("root")
             stem = f"{root}/{path}"
         else:
             root = "/".join([".."] * path.count("/")) or "."
         return self.env.get_template(template).render(
             root=root, stem=stem, language=language, t=WORDS[language], other=OTHER[language],
-            canonical=self.base_iri + path + page_suffix(language),
+            canonical=None if anywhere else self.base_iri + path + page_suffix(language),
             alternates=[(other, self.base_iri + path + page_suffix(other)) for other in LANGUAGES]
             + [("x-default", self.base_iri + path + page_suffix(LANGUAGES[0]))], **context)
 

@@ -173,7 +173,9 @@ def parsed_pages(built) -> dict:
 
 
 def test_every_page_parses_and_every_internal_link_resolves(built):
-    pages = parsed_pages(built)
+    """Fragments too: a quote on a fact's page leads to its highlighted passage on the source's page."""
+    root = built.resolve()
+    pages = {page.resolve(): parser for page, parser in parsed_pages(built).items()}
     assert len(pages) > 600
     broken = []
     for page, parser in pages.items():
@@ -183,9 +185,11 @@ def test_every_page_parses_and_every_internal_link_resolves(built):
             if re.match(r"^[a-z]+:", link) or path in ("query", "../query") or page.name.startswith("404"):
                 continue  # external, the SPARQL endpoint `twinning serve` answers (tests/test_sparql.py), or the
                 # 404 page's links from the site's root, wherever it is shown
-            target = (page.parent / path).resolve()
-            if not target.exists() and not drawn_elsewhere(built, str(target.relative_to(built.resolve()))):
-                broken.append(f"{page.relative_to(built)} -> {link}")
+            target = (page.parent / path).resolve() if path else page
+            if not target.exists() and not drawn_elsewhere(built, str(target.relative_to(root))):
+                broken.append(f"{page.relative_to(root)} -> {link}")
+            elif "#" in link and target.suffix == ".html" and link.split("#")[1] not in pages[target].ids:
+                broken.append(f"{page.relative_to(root)} -> {link} (no such id)")
     assert broken == []
 
 

@@ -256,7 +256,9 @@ class Site:
                     for s in sorted(on_page, key=lambda s: ("#" in str(s), str(s)))]
         incoming, incoming_total = self.incoming(main, path, language)
         title = self.label(main, language)
+        title_language = next((v.language for v in self.label_values.get(main, ()) if str(v) == title), language)
         return {"title": title, "page_title": page_title(title, language), "iri": str(main),
+                "title_lang": title_language if title_language not in (None, language) else None,
                 "sections": sections, "incoming": incoming, "incoming_total": incoming_total,
                 "json_ld": self.schema_org(main, on_page[main]),
                 "story": story.of(self, main, on_page[main], folder, language),

@@ -453,7 +453,8 @@ def write_site(publication: Publication, sources: Sources, settings: Settings, c
         write(folder / relative, text)
         for language in LANGUAGES:
             reading = site.source_reading(source, text.decode("utf-8"), language)
-            write(folder / (reading["page"] + page_suffix(language)), site.render("source.html", reading["page"], language, **reading))
+            write(folder / (reading["page"] + page_suffix(language)),
+                  site.render("source.html", reading["page"], language, **reading))
     write(folder / "search.json", site.search_index())
     for name in ("style.css", "favicon.svg", "site.js"):
         write(folder / name, (Path(__file__).parent / "templates" / name).read_bytes())

@@ -28,7 +28,21 @@ def of(site, main, said: dict, folder: str, language: str) -> dict | None:
         return partner(site, main, folder, language)
     if tw.SourceDocument in types and main in site.archived_texts:
         return source(site, main, folder, language)
+    if tw.Activity in types or tw.Formalisation in types:
+        return event(site, main, said, folder, language)
     return None
+
+
+def event(site, node, said: dict, folder: str, language: str) -> dict:
+    """An activity or an act: when, in the page's words, and what it belongs to (links only: what those
+    partnerships are is told on their pages)."""
+    tw = site.tw
+    told = (activity if tw.Activity in said.get(RDF.type, ()) else formalisation)(site, node, folder, language)
+    told["notes"] = notes(said, language)  # on its own page, the notes of a dated one too
+    belongs = [*said.get(tw.partnership, ()), *said.get(tw.formalises, ()), *said.get(tw.ofCommune, ())]
+    return {"kind": "event", "event": told,
+            "belongs": sorted(({"label": site.label(b, language), "href": site.href(b, folder + "/", language)}
+                               for b in belongs), key=lambda b: (b["label"], b["href"]))}
 
 
 def told(site, node, folder: str, language: str) -> tuple[list[dict], int]:

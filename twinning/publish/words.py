@@ -111,7 +111,7 @@ WORDS = {
         "item": "Élément", "state": "État", "evidence": "Preuves", "unlinked": "Sans élément Wikidata",
         "not_found_title": "Page introuvable",
         "not_found": "Cette adresse ne correspond à aucune page. Les communes et leurs partenariats sont listés sur la page d'accueil.",
-        "home": "Accueil", "colon": " :", "semicolon": " ; ",
+        "home": "Accueil", "colon": " :", "semicolon": " ; ", "part_of": "Relève de",
     },
     "en": {
         "site": "Twinnings of communes",
@@ -203,7 +203,7 @@ WORDS = {
         "item": "Item", "state": "State", "evidence": "Evidence", "unlinked": "Without a Wikidata item",
         "not_found_title": "Page not found",
         "not_found": "This address matches no page. The communes and their partnerships are listed on the home page.",
-        "home": "Home", "colon": ":", "semicolon": "; ",
+        "home": "Home", "colon": ":", "semicolon": "; ", "part_of": "Part of",
     },
 }
 

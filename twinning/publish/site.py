@@ -159,6 +159,13 @@ class Site:
             self.labels[key] = self.find_label(node, language)
         return self.labels[key]
 
+    def label_language(self, node, language: str) -> str | None:
+        """The language of the node's label in a page in `language`, if it is another: the label is
+        in the page's language whenever one of its values in that language (or untagged) reads the same."""
+        label = self.label(node, language)
+        others = sorted((v.language or "" for v in self.label_values.get(node, ()) if str(v) == label))
+        return None if not others or language in others or "" in others else others[0]
+
     def find_label(self, node, language: str) -> str:
         values = self.label_values.get(node)
         if values:
@@ -256,9 +263,8 @@ class Site:
                     for s in sorted(on_page, key=lambda s: ("#" in str(s), str(s)))]
         incoming, incoming_total = self.incoming(main, path, language)
         title = self.label(main, language)
-        title_language = next((v.language for v in self.label_values.get(main, ()) if str(v) == title), language)
         return {"title": title, "page_title": page_title(title, language), "iri": str(main),
-                "title_lang": title_language if title_language not in (None, language) else None,
+                "title_lang": self.label_language(main, language),
                 "sections": sections, "incoming": incoming, "incoming_total": incoming_total,
                 "json_ld": self.schema_org(main, on_page[main]),
                 "story": story.of(self, main, on_page[main], folder, language),

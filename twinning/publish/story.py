@@ -168,9 +168,7 @@ def activity(site, node, folder: str, language: str) -> dict:
     if start is not None and end is not None and end != start:
         when += f" – {date_text(str(end), language)}"
     period, recurrence = first_value(said, tw.statedPeriod), first_value(said, tw.recurrence)
-    label = site.label(node, language)
-    label_language = next((v.language for v in site.label_values.get(node, ()) if str(v) == label), None)
-    return {"label": label, "label_lang": label_language if label_language != language else None,
+    return {"label": site.label(node, language), "label_lang": site.label_language(node, language),
             "href": site.href(node, folder + "/", language),
             "sort": str(start) if start is not None else UNDATED, "datetime": str(start) if start is not None else "",
             "when": when or WORDS[language]["undated"],

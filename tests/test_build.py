@@ -135,36 +135,89 @@ def test_void_counts_the_dump_and_describes_each_commune_file_as_a_subset(built)
 class PageParser(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.links, self.open, self.headings, self.lang = [], [], 0, None
+        self.links, self.headings, self.ids, self.lang, self.title, self.descriptions = [], [], [], None, "", 0
+        self.alternates, self.in_title = {}, False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "html":
             self.lang = attrs.get("lang")
-        if tag in ("h1", "h2"):
-            self.headings += 1
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if attrs.get("id"):
+            self.ids.append(attrs["id"])
+        if tag == "title":
+            self.in_title = True
+        if tag == "meta" and attrs.get("name") == "description" and attrs.get("content"):
+            self.descriptions += 1
+        if tag == "link" and attrs.get("rel") == "alternate" and attrs.get("hreflang"):
+            self.alternates[attrs["hreflang"]] = attrs["href"]
         for name in ("href", "src"):
             if attrs.get(name):
                 self.links.append(attrs[name])
 
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
 
-def test_every_page_parses_and_every_internal_link_resolves(built):
-    pages = sorted(built.rglob("*.html"))
-    assert len(pages) > 300
-    broken = []
-    for page in pages:
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
+
+
+def drawn_elsewhere(built, path: str) -> bool:
+    """The map and charts are drawn by another stage of the build: their links are checked where it ran."""
+    return path.split("/")[-2:-1] in (["maps"], ["charts"]) and not (built / path.split("/")[-2]).exists() or (
+        path.endswith(("map.svg", "map.en.svg")) and not (built / "map.svg").exists())
+
+
+def parsed_pages(built) -> dict:
+    pages = {}
+    for page in sorted(built.rglob("*.html")):
         parser = PageParser()
         parser.feed(page.read_text(encoding="utf-8"))
         parser.close()
-        assert parser.lang == "fr" and parser.headings >= 1, page
+        pages[page] = parser
+    return pages
+
+
+def test_every_page_parses_and_every_internal_link_resolves(built):
+    """Fragments too: a quote on a fact's page leads to its highlighted passage on the source's page."""
+    root = built.resolve()
+    pages = {page.resolve(): parser for page, parser in parsed_pages(built).items()}
+    assert len(pages) > 600
+    broken = []
+    for page, parser in pages.items():
+        assert parser.lang == ("en" if page.name.endswith(".en.html") else "fr") and parser.headings, page
         for link in parser.links:
             path = link.split("#")[0].split("?")[0]
-            if re.match(r"^[a-z]+:", link) or path in ("query", "../query"):
-                continue  # external, or the SPARQL endpoint `twinning serve` answers (tests/test_sparql.py)
-            target = (page.parent / path).resolve()
-            if not target.exists():
-                broken.append(f"{page.relative_to(built)} -> {link}")
+            if re.match(r"^[a-z]+:", link) or path in ("query", "../query") or page.name.startswith("404"):
+                continue  # external, the SPARQL endpoint `twinning serve` answers (tests/test_sparql.py), or the
+                # 404 page's links from the site's root, wherever it is shown
+            target = (page.parent / path).resolve() if path else page
+            if not target.exists() and not drawn_elsewhere(built, str(target.relative_to(root))):
+                broken.append(f"{page.relative_to(root)} -> {link}")
+            elif "#" in link and target.suffix == ".html" and link.split("#")[1] not in pages[target].ids:
+                broken.append(f"{page.relative_to(root)} -> {link} (no such id)")
     assert broken == []
+
+
+def test_every_page_has_its_twin_a_short_title_a_description_and_headings_in_order(built):
+    """What search engines and screen readers read: a title within 70 characters, a description, h1 then
+    no level skipped, ids that begin with a letter; and each page's other language, linked both ways."""
+    problems = []
+    for page, parser in parsed_pages(built).items():
+        if not 0 < len(parser.title) <= 70:
+            problems.append(f"{page.name}: title {parser.title!r}")
+        if parser.descriptions != 1:
+            problems.append(f"{page.name}: {parser.descriptions} descriptions")
+        if parser.headings[0] != 1 or any(b > a + 1 for a, b in zip(parser.headings, parser.headings[1:])):
+            problems.append(f"{page.name}: headings {parser.headings}")
+        problems += [f"{page.name}: id {i}" for i in parser.ids if not i[0].isalpha()]
+        path = page.relative_to(built).as_posix().removesuffix(".html").removesuffix(".en")
+        if parser.alternates != {"fr": f"{BASE}{path}.html", "en": f"{BASE}{path}.en.html", "x-default": f"{BASE}{path}.html"}:
+            problems.append(f"{page.name}: alternates {parser.alternates}")
+    assert problems == []
 
 
 def test_resource_pages_show_quotes_and_rdf_beside_them(built):

@@ -214,3 +214,28 @@ def test_a_citation_kept_on_another_page_shows_its_source_on_the_citing_page():
     graph.add((citation, PROV.wasQuotedFrom, source))
     graph.add((source, RDFS.label, Literal("Page")))
     assert Site(graph, base, tw).pages_showing({"source/s"}) == {"notes/n", "partnership/a"}
+
+
+def rename_an_activity(project: Path) -> None:
+    """An activity is told on its partnership's page and, two steps away, on the pages of the partnership's
+    commune and partner."""
+    edit(project / "data" / "ivry-sur-seine.ttl", "rdfs:label \"Projet d'insertion professionnelle",
+         "rdfs:label \"Projet renommé d'insertion professionnelle")
+
+
+def move_a_partner(project: Path) -> None:
+    """A partner's country is told, by name, on the pages of its partnerships' communes."""
+    edit(project / "data" / "partners.ttl", 'tw:countryCode "ML"', 'tw:countryCode "SN"')
+
+
+@pytest.mark.parametrize("change", [rename_an_activity, move_a_partner])
+def test_the_stories_that_tell_a_changed_page_are_rendered_again(project_copy, tmp_path, change):
+    output = tmp_path / "publish"
+    build(project_copy, output)
+    change(project_copy)
+    rebuilt = build(project_copy, output)
+    written, total = (int(n) for n in rebuilt["pages"].split(" resource")[0].split(" of "))
+    assert 0 < written < total / 4
+    from_nothing = tmp_path / "from-nothing"
+    build(project_copy, from_nothing, reuse=False)
+    assert tree(output) == tree(from_nothing)

@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
@@ -32,6 +33,7 @@ from . import catalog, charts, dumps, map as maps, resolvable, tables, web_rules
 from .pages import PageReuse, render_pages_showing, resource_documents
 from .site import Site
 from .sitemap import write_sitemaps, written_files
+from .words import LANGUAGES, page_suffix, research_question
 
 
 @dataclass
@@ -205,10 +207,12 @@ def write_catalogue(graph: Graph, site: Site, settings: Settings, release_date: 
     return files, violations, dcat_warnings
 
 
-def write_index_pages(site: Site, folder: Path, pages: dict[str, dict]) -> None:
-    """Each page from the template of the same name, with its context."""
+def write_index_pages(site: Site, folder: Path, pages: dict[str, Callable[[str], dict]]) -> None:
+    """Each page in every language, from the template of the same name, with its context in that language."""
     for name, context in pages.items():
-        write(folder / name, site.render(name, name, **context))
+        for language in LANGUAGES:
+            write(folder / (name.removesuffix(".html") + page_suffix(language)),
+                  site.render(name, name.removesuffix(".html"), language, **context(language)))
 
 
 def write_site(publication: Publication, settings: Settings, comparison: list[dict], folder: Path) -> None:
@@ -226,27 +230,40 @@ def write_site(publication: Publication, settings: Settings, comparison: list[di
             if path.exists():
                 write(folder / "queries" / path.name, path.read_bytes())
     write_index_pages(site, folder, {
-        "index.html": {"title": "Communes", "communes": site.communes(), "counts": counts},
-        "partners.html": {"title": "Partenaires par pays", "groups": site.partners_by_country()},
-        "timeline.html": {"title": "Chronologie", "events": site.timeline()},
-        "map.html": {"title": "Carte", **maps.page_view(graph, tw, site, "map.html")},
-        "vocabulary.html": {"title": "Ontologie", "vocab": site.vocabulary()},
-        "wikidata.html": {"title": "Wikidata", "comparison": comparison, "links": site.link_reports(analysis),
-                          "unlinked": [analysis.name(p) for p in analysis.unlinked_partners()],
-                          "snapshots": analysis.reference.snapshots},
-        "sparql.html": {"title": "SPARQL", "endpoint": settings.sparql_endpoint or "query", "base": base, "examples": [
-            {"name": e.name, "question": e.question, "comment": e.comment, "text": query.with_base(e.text, base),
-             "federated": e.federated, "expected": e.expected_csv.exists()} for e in examples]},
+        "index.html": lambda language: {"communes": site.communes(language), "counts": counts},
+        "partnerships.html": lambda language: {"table": site.partnerships_table(language)},
+        "partners.html": lambda language: {"groups": site.partners_by_country(language)},
+        "timeline.html": lambda language: {"events": site.timeline(language)},
+        "map.html": lambda language: dict(zip(("points", "unplaced"), site.map_points(language))),
+        "statistics.html": lambda language: {},
+        "vocabulary.html": lambda language: {"vocab": site.vocabulary(language)},
+        "wikidata.html": lambda language: dict(zip(("comparison", "legend"), site.comparison(comparison, language)),
+                                               links=site.link_reports(analysis, language),
+                                               unlinked=[analysis.name(p) for p in analysis.unlinked_partners()],
+                                               snapshots=analysis.reference.snapshots),
+        "sparql.html": lambda language: {"endpoint": settings.sparql_endpoint or "query", "base": base, "examples": [
+            {"name": e.name, "text": query.with_base(e.text, base), "federated": e.federated,
+             "expected": e.expected_csv.exists(), **dict(zip(("question", "comment"),
+                                                             research_question(e.question, e.comment, language)))}
+            for e in examples]},
+        "404.html": lambda language: {"root": urlsplit(base).path.rstrip("/")},  # served at any depth
     })
-    for relative in sorted({str(r) for r in graph.objects(None, tw.archivedText)}):  # the evidence behind every quote
-        # (sorted as strings: rdflib compares literals in Python, slowly)
-        write(folder / relative, (publication.data_dir / relative).read_bytes())
+    for source, relative in sorted(site.archived_texts.items(), key=lambda item: item[1]):  # the evidence behind
+        # every quote (sorted as strings: rdflib compares literals in Python, slowly)
+        text = (publication.data_dir / relative).read_bytes()
+        write(folder / relative, text)
+        for language in LANGUAGES:
+            reading = site.source_reading(source, text.decode("utf-8"), language)
+            write(folder / (reading["page"] + page_suffix(language)),
+                  site.render("source.html", reading["page"], language, **reading))
+    write(folder / "search.json", site.search_index())
     maps.write_maps(graph, tw, site, lambda name, text: write(folder / name, text))
     charts.write_charts(graph, tw, site, lambda name, text: write(folder / name, text))
     resolvable.write_ontology_documents(site, publication.vocabulary,
                                         dumps.framings(dumps.Prefixes(graph), base + dumps.CONTEXT_FILE),
                                         lambda name, content: write(folder / name, content))
-    write(folder / "style.css", (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8"))
+    for name in ("style.css", "favicon.svg", "site.js"):
+        write(folder / name, (Path(__file__).parent / "templates" / name).read_bytes())
     write(folder / "nginx.conf", web_rules.nginx_http_conf())
     write(folder / "nginx-server.conf", web_rules.nginx_server_conf(settings.sparql_endpoint))
 
@@ -284,9 +301,10 @@ def write_publication(publication: Publication, warnings: list[Problem], setting
                                                            subsets, counts, dump.whole.used, folder)
         file_rows = [{"path": relative, "size": file.size, "sha256": file.sha256} for relative, file in files.items()]
         write_index_pages(site, folder, {
-            "downloads.html": {"title": "Téléchargements", "files": file_rows},
-            "validation.html": {"title": "Validation", "errors": 0, "warnings": [str(w) for w in warnings],
-                                "dcat": {"violations": len(violations), "warnings": catalog.explained_warnings(dcat_warnings)}},
+            "downloads.html": lambda language: {"files": file_rows, "sources": sorted(
+                (site.label(source, language), text) for source, text in site.archived_texts.items())},
+            "validation.html": lambda language: {"errors": 0, "warnings": [str(w) for w in warnings], "dcat": {
+                "violations": len(violations), "warnings": catalog.explained_warnings(dcat_warnings)}},
         })
     with progress.stage("sitemap"):
         files, pages = written_files(folder)

@@ -18,11 +18,10 @@ from ..files import write_new
 from ..parallel import started
 from ..progress import Progress
 from . import dumps
-from .web_rules import DOCUMENT_TYPES
 from .site import Site
 
 PAGES_PER_CHUNK = 500
-PAGE_EXTENSIONS = tuple(suffix.lstrip(".") for suffix in DOCUMENT_TYPES.values())  # a page and its documents
+PAGE_EXTENSIONS = ("html", "en.html", "ttl", "nt", "jsonld")  # a resource's pages (French, English) and documents
 
 
 @dataclass
@@ -59,7 +58,7 @@ def resource_documents(site: Site, formats: dict[str, dumps.Framing], commune_of
             written.digests[path] = digest = hashlib.sha256(documents["nt"]).hexdigest()
             if reuse.digests.get(path) == digest and reuse.link(path, folder):
                 continue
-            documents["html"] = site.resource_page(path, on_page).encode("utf-8")
+            documents.update(site.resource_pages(path, on_page))
             written.rendered.add(path)
             stem = f"{folder}/{path}"  # the folders exist already: no Path objects, no mkdir per file
             for extension, content in documents.items():
@@ -96,14 +95,15 @@ def render_pages_showing(site: Site, pages: PagesWritten, reuse: PageReuse, unpa
         if unpaged != reuse.unpaged or before is None:
             shown = set(pages.digests)
         else:
-            shown = site.pages_showing(changed) | {site.document_path(iri) for iri in before}
+            shown = site.pages_showing(changed, before)
         again = sorted((shown & pages.digests.keys()) - pages.rendered)
 
     def render_chunk(chunk: list[str]) -> int:
         for path in chunk:
-            target = f"{folder}/{path}.html"
-            os.unlink(target)  # a link to the previous publication's page, which must stay as it was
-            write_new(target, site.resource_page(path).encode("utf-8"))
+            for extension, page in site.resource_pages(path).items():
+                target = f"{folder}/{path}.{extension}"
+                os.unlink(target)  # a link to the previous publication's page, which must stay as it was
+                write_new(target, page)
         return len(chunk)
     with started(render_chunk, page_chunks(again), workers=jobs) as counts:
         rendered = len(pages.rendered) + sum(counts)

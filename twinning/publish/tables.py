@@ -65,6 +65,57 @@ ACTIVITY_COLUMNS = [
     ("notes", "Editorial notes of the curators (French, then English), separated by ' | '", "string"),
     ("source", "IRI of the source document", "anyURI"),
 ]
+# The same descriptions in French, by table and column: CSVW metadata gives both.
+FRENCH = {
+    "partnerships": {
+        "iri": "IRI du partenariat",
+        "commune_insee": "Code INSEE de la commune qui publie",
+        "commune_name": "Nom de la commune qui publie",
+        "partner_names": "Noms des autres partenaires, séparés par ' | '",
+        "partner_qids": "QID Wikidata confirmés de ces partenaires, dans le même ordre ('' si aucun)",
+        "partner_countries": "Codes ISO 3166-1 alpha-2 des pays actuels de ces partenaires, dans le même ordre (FR pour "
+                             "une commune française d'outre-mer)",
+        "partner_former_countries": "Codes ISO 3166-3 des pays, disparus depuis, auxquels ces partenaires appartenaient au "
+                                    "début du partenariat, dans le même ordre ('' si aucun)",
+        "kind": "Nature actuelle du partenariat (libellé anglais du concept SKOS)",
+        "kind_changes": "Actes datés qui ont changé la nature : 'ancienne → nouvelle (date)', séparés par ' | '",
+        "start": "Premier lien que donne la page, en EDTF (ISO 8601-2) : 2011, 2012-06, 2016-05-09, ou 199X pour une décennie",
+        "start_precision": "Précision du début tel que la page le donne : day, month, year ou decade",
+        "end": "Date de fin à la précision donnée (EDTF)",
+        "status": "Statut, quand la page en donne un",
+        "notes": "Notes éditoriales des curateurs (en français, puis en anglais), séparées par ' | '",
+        "source": "IRI du document source (de l'instantané Wikidata, pour un partenariat qu'aucune page ne donne)",
+    },
+    "wikidata-comparison": {
+        "commune": "Nom de la commune dont la page est comparée",
+        "commune_item": "QID Wikidata de la commune",
+        "snapshot": "Instantané Wikidata daté de la comparaison (reference/wikidata/<instantané>)",
+        "snapshot_date": "Date de l'instantané",
+        "agreement": "both (jumelage enregistré dans P190), page-only, wikidata-only, other-level, ou not-in-snapshot "
+                     "(l'instantané ne tient aucune déclaration P190 de la commune : pas de verdict) (concept/agreement/)",
+        "partner": "Partenaire que nomme la page ('' pour un jumeau que seul Wikidata enregistre)",
+        "page_item": "QID confirmé que les données lient à ce partenaire ('' si aucun)",
+        "wikidata_item": "QID que P190 lie à la commune dans l'instantané ('' si aucun)",
+        "wikidata_label": "Libellé de cet élément dans l'instantané",
+        "partnership": "IRI du partenariat de la page ('' si aucun)",
+    },
+    "activities": {
+        "iri": "IRI de l'activité",
+        "label": "Libellé de l'activité (en français)",
+        "partnerships": "IRI des partenariats dont elle relève, séparées par ' | ' ('' pour celles de la commune)",
+        "of_commune": "IRI de la commune dont c'est le programme ou l'acte propre ('' si elle relève de partenariats)",
+        "commune_insee": "Code INSEE de la commune qui publie",
+        "stated_period": "Période telle que la page l'écrit",
+        "recurrence": "Comment la page dit qu'elle se répète ('chaque année', 'régulièrement'), '' sinon",
+        "start": "Date de début à la précision donnée, en EDTF ('' si la page n'en donne pas)",
+        "start_precision": "day, month, year ou decade ('' si sans date)",
+        "end": "Date de fin à la précision donnée (EDTF)",
+        "domains": "Domaines d'activité (libellés anglais), séparés par ' | '",
+        "status": "Statut, quand la page en donne un",
+        "notes": "Notes éditoriales des curateurs (en français, puis en anglais), séparées par ' | '",
+        "source": "IRI du document source",
+    },
+}
 PRECISIONS = {4: "year", 7: "month", 10: "day"}
 
 
@@ -183,7 +234,9 @@ def csvw_metadata(base_iri: str, tables: dict[str, list]) -> str:
             "url": f"{base_iri}{name}",
             "dc:license": {"@id": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"},
             "tableSchema": {
-                "columns": [{"name": col, "titles": col, "dc:description": description, "datatype": datatype}
+                "columns": [{"name": col, "titles": col, "datatype": datatype, "dc:description": [
+                    {"@value": description, "@language": "en"},
+                    {"@value": FRENCH[name.rpartition("/")[2].removesuffix(".csv")][col], "@language": "fr"}]}
                             for col, description, datatype in columns],
                 "primaryKey": "iri",
             },

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from twinning.cache import ResultCache
 from twinning.config import load_settings
 from twinning.load import load
+from twinning.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,14 +41,26 @@ def built(tmp_path_factory) -> Path:
     return output
 
 
+@pytest.fixture(scope="session")
+def checked_shapes(tmp_path_factory, sources) -> Path:
+    """The cached result of checking the project's shapes against SHACL-for-SHACL, most of the time
+    a validation of the seed data takes: made once per test run, and kept by every copy of the
+    project, as a second validation keeps it. Its key covers the shapes, ontology and code, so a
+    copy whose shapes or ontology a test changes checks them again."""
+    folder = tmp_path_factory.mktemp("cache")
+    validate(sources, cache=ResultCache(folder))
+    return folder / "shapes"
+
+
 @pytest.fixture
-def project_copy(tmp_path) -> Path:
+def project_copy(tmp_path, checked_shapes) -> Path:
     """A copy of the project's inputs that a test may break without touching the real files."""
     copy = tmp_path / "project"
     copy.mkdir()
     for name in ("data", "ontology", "shapes"):
         shutil.copytree(ROOT / name, copy / name)
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    shutil.copytree(checked_shapes, load_settings(copy).cache_dir / "shapes")
     return copy
 
 

@@ -107,7 +107,7 @@ def validated_with_and_without_cache(project, cache_folder) -> tuple[list, list]
 def test_a_value_stated_in_two_shards_is_reported_by_each_at_its_own_resources_only(project_copy, tmp_path, monkeypatch):
     """A value selected with sh:targetObjectsOf is reported at every resource that states it; a shard's
     cached result must not name resources of another shard, whose edit would leave it stale."""
-    monkeypatch.setattr(validate_stage, "SUBJECTS_PER_SHARD", 20)
+    monkeypatch.setattr(validate_stage, "SUBJECTS_PER_SHARD", 100)
     first, second = project_copy / "data" / "angers.ttl", project_copy / "data" / "bagneux.ttl"
     shards = validate_stage.file_shards(load(load_settings(project_copy)))
     assert not any({"data/angers.ttl", "data/bagneux.ttl"} <= set(files) for files in shards)
@@ -126,7 +126,7 @@ def test_a_value_stated_in_two_shards_is_reported_by_each_at_its_own_resources_o
 def test_shapes_that_read_links_to_a_node_make_every_file_part_of_every_shard_key(project_copy, tmp_path, monkeypatch):
     """sh:inversePath reads triples that the node's own shard does not reach: a file added elsewhere
     changes its result, so a cached one must not stand in for it."""
-    monkeypatch.setattr(validate_stage, "SUBJECTS_PER_SHARD", 20)
+    monkeypatch.setattr(validate_stage, "SUBJECTS_PER_SHARD", 100)
     with (project_copy / "shapes" / "twinning-shapes.ttl").open("a", encoding="utf-8") as shapes:
         shapes.write(textwrap.dedent("""
             shape:NothingPointsToVanadzor a sh:NodeShape ;

@@ -30,9 +30,10 @@ MEDIA_TYPES = {".html": "text/html; charset=utf-8", ".ttl": "text/turtle; charse
                ".gz": "application/gzip", ".rq": "application/sparql-query", ".json": "application/json"}
 SPECIAL_TYPES = {"/.well-known/void": "text/turtle", "/downloads/csv-metadata.json": "application/csvm+json"}
 
-# The pages run no script and load nothing from elsewhere; the query form posts to this origin.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-                           "frame-ancestors 'none'; base-uri 'none'")
+# The pages run only the site's own script (search and table filters, which read search.json) and load
+# nothing from elsewhere; the query form posts to this origin.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+                           "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": CONTENT_SECURITY_POLICY,
                     "X-Frame-Options": "DENY", "Referrer-Policy": "strict-origin-when-cross-origin"}
 # Browser-based SPARQL clients (YASGUI and the like) run on other origins.

@@ -12,7 +12,7 @@ import pytest
 from twinning.cache import ResultCache
 from twinning.config import load_settings
 from twinning.load import load
-from twinning.validate import validate
+from twinning.check.shacl import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -231,7 +231,7 @@ BROKEN = {
         "country existed; none does here: remove the code"),
     "part-of-cycle": (
         [("data/partners.ttl", "<partner/turin> a tw:Municipality ;", "<partner/turin> a tw:Municipality ;\n    tw:partOf <partner/turin-6th-district> ;")],
-        f"data/partners.ttl: {BASE}partner/turin: [shacl shape:PartOfAcyclic SPARQL] tw:partOf fait un cycle : ce lieu "
+        f"data/partners.ttl: {BASE}partner/turin: [part-of-cycle] tw:partOf fait un cycle : ce lieu "
         "ferait partie de lui-même. Retirez le lien qui remonte vers lui."),
     "quote-without-the-year": (
         [("data/angers.ttl", 'tw:startDate "1974"^^xsd:gYear', 'tw:startDate "1975"^^xsd:gYear')],
@@ -263,8 +263,8 @@ BROKEN = {
     "kind-not-the-latest": (
         [("data/angers.ttl", "tw:partner <commune/49007> , <partner/torun> ;\n    tw:kind kind:twinning ;",
           "tw:partner <commune/49007> , <partner/torun> ;\n    tw:kind kind:partnership ;")],
-        f"data/angers.ttl: {BASE}formalisation/angers-torun-twinning-agreement: [shacl shape:KindIsLatestChange SPARQL] "
-        "La nature d'un partenariat (tw:kind) est celle que lui donne son dernier acte de changement (tw:newKind)."),
+        f"data/angers.ttl: {BASE}formalisation/angers-torun-twinning-agreement: [kind-is-latest-change] "
+        "La nature d'un partenariat (tw:kind) est celle que lui donne son dernier acte de changement (tw:newKind)"),
     "activity-of-nobody": (
         [("data/bagnolet.ttl", "    tw:ofCommune <commune/93006> ;\n", "")],
         f"data/bagnolet.ttl: {BASE}activity/bagnolet/inhabitants-collectives: [shacl tw:partnership|tw:ofCommune MinCount] "

@@ -75,12 +75,13 @@ def test_input_publication_is_named_as_an_input(built):
 
 
 def test_a_bad_release_date_is_one_message_before_any_work(project_copy):
-    output = project_copy / "publish"
+    output, cache = project_copy / "publish", project_copy / ".twinning-cache"
+    cached = sorted(cache.rglob("*"))
     result = twinning_command("--project", str(project_copy), "build", "--output", str(output), "--release-date", "21/11/2026")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == (
         "twinning build: error: argument --release-date: '21/11/2026' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-21")
-    assert not output.exists() and not (project_copy / ".twinning-cache").exists()  # nothing was loaded or built
+    assert not output.exists() and sorted(cache.rglob("*")) == cached  # nothing was loaded or built
 
 
 def test_a_bad_setting_in_pyproject_is_named_before_any_work(project_copy):

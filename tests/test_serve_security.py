@@ -85,7 +85,7 @@ class Front:
     def __init__(self, project: Path, output: Path, tmp: Path, *options: str):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "twinning.cli", "--project", str(project), "serve", "--port", "0",
-             "--output", str(output), *options], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+             "--publication", str(output), *options], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             env={**os.environ, "TMPDIR": str(tmp)})
         banner = self.process.stdout.readline()
         assert banner.startswith("serving "), banner

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pyoxigraph as oxigraph
-from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ..cache import digest_of
@@ -22,7 +22,6 @@ from ..parallel import started
 from ..problems import Problem, StageFailed
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-SH = Namespace("http://www.w3.org/ns/shacl#")
 BYTES_PER_CHUNK = 1 << 20  # data a worker reads and hands over at once: a few files, or one large one
 # A statement that opens at the start of a line with "subject a Class": how curators define a resource.
 DEFINITION_LINE = re.compile(r"^(<[^>\s]+>|[A-Za-z][\w-]*:[^\s;,]*)\s+a\s", re.MULTILINE)
@@ -212,20 +211,8 @@ def load(settings: Settings) -> Sources:
         raise StageFailed(problems)
     for graph in graphs.values():
         graph.bind("tw", settings.tw)
-    declare_prefixes(graphs["shapes"], settings.base_iri, {"tw": settings.tw})
     return Sources(graphs["data"], graphs["vocabulary"], graphs["shapes"], origin, settings.data_dir, digests,
                    also_described_in)
-
-
-def declare_prefixes(shapes: Graph, base_iri: str, prefixes: dict) -> None:
-    """The shapes' SPARQL constraints name terms by prefix (sh:prefixes <shapes>); SHACL wants each
-    namespace written absolute, and ours depends on the configured base IRI, so it is declared here."""
-    declarations = URIRef(base_iri + "shapes")
-    for prefix, namespace in sorted(prefixes.items()):
-        declaration = BNode()
-        shapes.add((declarations, SH.declare, declaration))
-        shapes.add((declaration, SH.prefix, Literal(prefix)))
-        shapes.add((declaration, SH.namespace, Literal(str(namespace), datatype=XSD.anyURI)))
 
 
 def data_files(settings: Settings) -> Iterator[ReadFile]:

@@ -447,20 +447,3 @@ def write_maps(graph: Graph, tw, site: Site, write) -> list[str]:
             write(name, render(scene, site, language))
             written.append(name)
     return written
-
-
-def page_view(graph: Graph, tw, site: Site, page: str) -> dict:
-    """What the map page lists beside the drawing: each placed place with its position and the record
-    that gives it, each other place with its country, and every commune's own map."""
-    everything, *communes = scenes(graph, tw, site)
-    placed = [{"label": site.label(p.node), "href": site.href(p.node, page), "latitude": f"{p.position[1]:.4f}",
-               "longitude": f"{p.position[0]:.4f}", "record": site.href(p.record, page),
-               "source": sources_text(Scene("", None, (p,), ()), site, "fr")}
-              for p in sorted((p for p in everything.places if p.position), key=lambda p: site.label(p.node))]
-    unplaced = [{"label": site.label(p.node), "href": site.href(p.node, page),
-                 "country": country_name(p.country, "fr") if p.country else ""}
-                for p in sorted((p for p in everything.places if p.position is None),
-                                key=lambda p: (country_name(p.country, "fr") if p.country else "", site.label(p.node)))]
-    maps = [{"label": site.label(s.commune), "fr": file_name(site, s, "fr"), "en": file_name(site, s, "en")}
-            for s in communes]
-    return {"placed": placed, "unplaced": unplaced, "commune_maps": maps}

@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from . import dumps
 from .site import Site
+from .words import LANGUAGES, page_suffix, page_title
 
 VANN = "http://purl.org/vocab/vann/"
 PROPERTY_KINDS = ((OWL.ObjectProperty, "Propriétés d'objet", "Object properties", "object-properties"),
@@ -22,6 +23,9 @@ PROPERTY_KINDS = ((OWL.ObjectProperty, "Propriétés d'objet", "Object propertie
                   (OWL.AnnotationProperty, "Propriétés d'annotation", "Annotation properties", "annotation-properties"))
 CHARACTERISTICS = (OWL.SymmetricProperty, OWL.TransitiveProperty, OWL.FunctionalProperty,
                    OWL.InverseFunctionalProperty, OWL.AsymmetricProperty, OWL.IrreflexiveProperty)
+
+
+DOCUMENTATION_TITLE = {"fr": "Ontologie des jumelages : documentation", "en": "Twinning ontology: documentation"}
 
 
 def in_language(graph: Graph, node, properties: Iterable, language: str) -> str:
@@ -147,9 +151,11 @@ def write_ontology_documents(site: Site, vocabulary: Iterable[tuple], formats: d
             if not iri.startswith(base):
                 continue
             stem = document_stem(iri, base)
-            page = f"{stem}.html"
-            view = OntologyDocumentation(site, ontology, page).view()
-            write(page, site.render("ontology-doc.html", stem, title="Ontologie : documentation", this_iri=iri, **view))
+            view = OntologyDocumentation(site, ontology, f"{stem}.html").view()
+            for language in LANGUAGES:
+                write(stem + page_suffix(language), site.render(
+                    "ontology-doc.html", stem, language, page_title=page_title(DOCUMENTATION_TITLE[language], language),
+                    this_iri=iri, **view))
             for extension, framing in formats.items():
                 write(f"{stem}.{extension}", dumps.framed(framing, ordered))
             written.append(stem)
@@ -183,7 +189,8 @@ def write_catalogue_documents(catalogue: Graph, void: Graph, site: Site, context
     written = []
     for iri in (site.base_iri + "catalog", site.base_iri + "dataset/twinning"):
         stem = document_stem(iri, site.base_iri)
-        write(f"{stem}.html", pages.resource_page(stem))
+        for extension, page in pages.resource_pages(stem).items():
+            write(f"{stem}.{extension}", page)
         written.append(stem)
         if stem == "catalog":
             continue

@@ -319,12 +319,16 @@ def test_security_and_cors_headers(front):
 
 
 def test_a_resource_beside_a_folder_of_the_same_name(front, built):
-    """`/ontology` and `/concept/kind` are resources; their folders hold the terms."""
+    """`/ontology` and `/concept/kind` are resources; their folders hold the terms, and `/ontology/`, the
+    namespace, answers its documentation."""
     for iri in ("/ontology", "/concept/kind"):
         for accept, suffix in (("text/html", ".html"), ("text/turtle", ".ttl")):
             status, _, body = front.get(iri, accept)
             assert status == 200 and body == (built / (iri[1:] + suffix)).read_bytes(), (iri, accept)
-    assert front.get("/ontology/")[0] == 404
+    for accept, suffix in (("text/html", ".html"), ("text/turtle", ".ttl")):  # the namespace: its documentation
+        status, _, body = front.get("/ontology/", accept)
+        assert status == 200 and body == (built / "ontology" / f"index{suffix}").read_bytes(), accept
+    assert front.get("/partner/")[0] == 404  # a folder without an index is not listed
 
 
 @pytest.mark.parametrize("accept", list(NEGOTIATION_CASES))

@@ -127,10 +127,15 @@ class FrontHandler(SimpleHTTPRequestHandler):
     def translate_path(self, path):
         """`/partner/pisa` answers `pisa.html`, or `.ttl`/`.nt`/`.jsonld` when the Accept header prefers RDF."""
         local = Path(super().translate_path(path))
-        if local.is_file() or urllib.parse.urlsplit(path).path.endswith("/"):
+        if local.is_file():
+            return str(local)
+        chosen = choose(self.headers.get("Accept"), list(DOCUMENT_TYPES)) or "text/html"
+        if urllib.parse.urlsplit(path).path.endswith("/"):  # a namespace (`/ontology/`): its folder's index
+            for suffix in (DOCUMENT_TYPES[chosen], ".html"):
+                if (local / f"index{suffix}").is_file():
+                    return str(local / f"index{suffix}")
             return str(local)
         # a resource before a folder of the same name (`/ontology` is the ontology, `/ontology/` its terms)
-        chosen = choose(self.headers.get("Accept"), list(DOCUMENT_TYPES)) or "text/html"
         for suffix in (DOCUMENT_TYPES[chosen], ".html"):
             if local.with_name(local.name + suffix).is_file():
                 return str(local.with_name(local.name + suffix))

@@ -154,6 +154,14 @@ def test_a_resource_beside_a_folder_of_the_same_name(nginx, site):
         for accept, suffix in (("text/html", ".html"), ("text/turtle", ".ttl")):
             status, _, body = nginx.get(iri, accept)
             assert status == 200 and body == (site / (iri[1:] + suffix)).read_bytes(), (iri, accept)
+    for accept, suffix in (("text/html", ".html"), ("text/turtle", ".ttl")):  # the namespace: its documentation
+        status, _, body = nginx.get("/ontology/", accept)
+        assert status == 200 and body == (site / "ontology" / f"index{suffix}").read_bytes(), accept
+
+
+def test_a_missing_page_gets_the_site_404_page(nginx, site):
+    status, _, body = nginx.get("/partner/nowhere")
+    assert status == 404 and body == (site / "404.html").read_bytes()
 
 
 def test_security_headers_no_listing_nothing_outside(nginx):

@@ -117,8 +117,9 @@ def nginx_server_conf(endpoint: str | None = None) -> str:
              "client_max_body_size 1m;",
              *headers,
              'add_header Vary "Accept" always;',
-             "location / {",
-             "    try_files $uri$twinning_suffix $uri $uri.html $uri/index.html =404;",
+             "error_page 404 /404.html;",
+             "location / {",  # a namespace IRI (…/ontology/) answers its folder's index in the format asked for
+             "    try_files $uri$twinning_suffix ${uri}index$twinning_suffix $uri $uri.html $uri/index.html =404;",
              "}",
              r"location ~ (^|/)(\.ht|nginx(-server)?\.conf$) {", "    return 404;", "}"]
     for path, media in SPECIAL_TYPES.items():

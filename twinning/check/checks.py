@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef, XSD
 
@@ -39,13 +39,31 @@ def archived_text(path: Path) -> str:
     return squeeze(path.read_text(encoding="utf-8"))
 
 
+def archived_text_path(data_dir: Path, relative: str) -> tuple[Path, str]:
+    """An archived text is read by the checks and copied into the publication at the same relative
+    path, so both stay inside their folders only if the path is a plain one under sources/ and no
+    link leads out of data/sources/. Returns the path and, for a path that leaves, why (else "")."""
+    parts = PurePosixPath(relative).parts
+    if relative.startswith("/") or "\\" in relative or len(parts) < 2 or parts[0] != "sources" \
+            or ".." in parts:
+        return data_dir / "sources", "is not a plain relative path under sources/"
+    path = data_dir.joinpath(*parts)
+    if not path.resolve().is_relative_to((data_dir / "sources").resolve()):
+        return path, "is a link that leads out of data/sources/"
+    return path, ""
+
+
 def check_quotes(sources: Sources, tw: Namespace) -> list[Problem]:
     graph = sources.data
     problems = []
     texts = {}
     for document, relative in graph.subject_objects(tw.archivedText):
-        path = sources.data_dir / str(relative)
-        if path.is_file():
+        path, outside = archived_text_path(sources.data_dir, str(relative))
+        if outside:
+            problems.append(Problem(sources.file_of(document), str(document), "archived-text-inside",
+                                    f"the archived text «{relative}» {outside}: give a path under sources/, "
+                                    "such as sources/name.txt, of a file kept in data/sources/"))
+        elif path.is_file():
             texts[document] = archived_text(path)
         else:
             problems.append(Problem(sources.file_of(document), str(document), "archived-text",

@@ -50,7 +50,29 @@ class Sources:
 
 
 def turtle_files(folder: Path, recursive: bool = True) -> list[Path]:
-    return sorted(p for p in (folder.rglob("*.ttl") if recursive else folder.glob("*.ttl")) if p.is_file())
+    """The folder's Turtle files that really lie in it: one that is a link to a file elsewhere is
+    left to files_leaving, which reports it."""
+    inside = folder.resolve()
+    return sorted(p for p in found_turtle(folder, recursive) if p.resolve().is_relative_to(inside))
+
+
+def found_turtle(folder: Path, recursive: bool) -> list[Path]:
+    return [p for p in (folder.rglob("*.ttl") if recursive else folder.glob("*.ttl")) if p.is_file()]
+
+
+def files_leaving(settings: Settings) -> list[Problem]:
+    """The build reads only what data/, ontology/ and shapes/ hold: a link to a file outside its
+    folder would publish a file the project does not keep, so it is refused, unread."""
+    problems = []
+    for folder, recursive in ((settings.data_dir, True), (settings.ontology_dir, True), (settings.shapes_dir, False)):
+        inside = folder.resolve()
+        for path in sorted(found_turtle(folder, recursive)):
+            if not path.resolve().is_relative_to(inside):
+                name = folder.relative_to(settings.root).as_posix()
+                problems.append(Problem(path.relative_to(settings.root).as_posix(), "-", "file-inside",
+                                        f"the file is a link to a file outside {name}/: "
+                                        f"copy the file into {name}/ or remove the link"))
+    return problems
 
 
 def empty_file(label: str) -> Problem:
@@ -160,7 +182,7 @@ def repeated_definitions(content: bytes, label: str) -> list[Problem]:
 
 def load(settings: Settings) -> Sources:
     """Parse every file; raise StageFailed with all the syntax problems found, not just the first."""
-    problems: list[Problem] = []
+    problems: list[Problem] = files_leaving(settings)
     graphs = {"data": new_graph(), "vocabulary": Graph(), "shapes": Graph()}
     origin: dict = {}
     also_described_in: dict = {}

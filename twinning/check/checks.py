@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef, XSD
+from urllib.parse import urlsplit
+
+from rdflib import DCTERMS, FOAF, RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
 
 from ..load.sources import Sources
 from ..namespaces import OA, PROV
@@ -26,6 +28,15 @@ LEXICAL_FORMS = {
     XSD.integer: re.compile(r"[+-]?[0-9]+"),
     XSD.decimal: re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
 }
+# A page links to these schemes only: another (javascript:, data:, file:) would run or open something
+# on a click, with the site's origin.
+WEB_SCHEMES = frozenset({"http", "https", "mailto"})
+# Where the data gives the address of a page a reader is meant to open.
+WEB_ADDRESSES = (DCTERMS.source, FOAF.page, FOAF.homepage, RDFS.seeAlso, DCTERMS.license)
+
+
+def web_address(iri) -> bool:
+    return urlsplit(str(iri)).scheme.lower() in WEB_SCHEMES
 
 
 def squeeze(text: str) -> str:
@@ -124,6 +135,15 @@ def check_iris(sources: Sources, terms: DataTerms, base_iri: str, tw: Namespace)
     return sorted(problems)
 
 
+def check_web_addresses(sources: Sources) -> list[Problem]:
+    graph = sources.data
+    return sorted(Problem(sources.file_of(subject), describe(subject, graph), "web-address",
+                          f"{graph.namespace_manager.normalizeUri(predicate)} is {value}, which is not a web address: "
+                          "give an http:// or https:// address")
+                  for predicate in WEB_ADDRESSES for subject, value in graph.subject_objects(predicate)
+                  if isinstance(value, URIRef) and urlsplit(str(value)).scheme.lower() not in ("http", "https"))
+
+
 def check_references(sources: Sources, terms: DataTerms, base_iri: str) -> list[Problem]:
     """Every IRI of ours that data points at must be described somewhere: a typo is not a new resource."""
     known = terms.subjects | set(sources.vocabulary.subjects())
@@ -183,6 +203,6 @@ def check_drafts(sources: Sources, tw: Namespace) -> list[Problem]:
 def check(sources: Sources, base_iri: str, tw: Namespace) -> list[Problem]:
     terms = data_terms(sources.data, base_iri)
     return (check_quotes(sources, tw) + check_iris(sources, terms, base_iri, tw) + check_references(sources, terms, base_iri)
-            + check_literals(sources, terms) + check_wikidata_confirmations(sources, tw)
+            + check_web_addresses(sources)            + check_literals(sources, terms) + check_wikidata_confirmations(sources, tw)
             + check_support(sources, tw) + check_codes(sources, tw) + check_coherence(sources, tw)
             + check_drafts(sources, tw))

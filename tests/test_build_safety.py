@@ -6,7 +6,10 @@ import fcntl
 import os
 
 from twinning.cli import main
+from twinning.check.checks import day_exists
 from twinning.config import load_settings
+
+from conftest import edit
 
 
 def previous_publication(project):
@@ -41,3 +44,38 @@ def test_the_next_build_removes_what_a_killed_build_left(project_copy, capsys):
     assert status == 0, capsys.readouterr().err
     assert sorted(os.listdir(project_copy / "out")) == [".publish-notes", "publish"]
     assert (publish / "partner/wigan.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def refused(project, capsys) -> str:
+    publish = previous_publication(project)
+    status = main(["--project", str(project), "build", "--output", str(publish)])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "Traceback" not in err and f"build failed: {publish} left as it was" in err
+    assert os.listdir(project / "out") == ["publish"] and (publish / "index.html").read_text() == "previous publication"
+    return err
+
+
+def test_a_day_that_does_not_exist_is_one_clear_problem(project_copy, capsys):
+    edit(project_copy / "data/angers.ttl", '"2016-05-09"^^xsd:date', '"2016-02-30"^^xsd:date')
+    err = refused(project_copy, capsys)
+    assert "data/angers.ttl: https://example.org/twinning/formalisation/angers-torun-twinning-agreement: [literal-form] " \
+           "«2016-02-30» is not a valid xsd:date (on tw:date): that day does not exist in that month" in err
+    assert "Failed to convert" not in err and "ValueError" not in err  # rdflib's log, kept from the curator
+
+
+def test_bytes_that_are_not_utf8_are_reported_at_their_line(project_copy, capsys):
+    path = project_copy / "data/bagneux.ttl"
+    lines = path.read_bytes().split(b"\n")
+    line = next(n for n, text in enumerate(lines, 1) if b'rdfs:label "' in text and n > 20)
+    lines[line - 1] = lines[line - 1].replace(b'rdfs:label "', b'rdfs:label "\xff\xfe', 1)
+    path.write_bytes(b"\n".join(lines))
+    err = refused(project_copy, capsys)
+    assert f"data/bagneux.ttl:{line}: -: [utf-8] line {line} holds bytes that are not UTF-8 (ff): correct the " \
+           "characters of that line and save the file as UTF-8" in err
+    assert "position" not in err
+
+
+def test_feb_29_exists_in_leap_years_only():
+    assert day_exists("2024-02-29") and day_exists("2000-02-29") and day_exists("-0004-02-29")  # 5 BCE: XSD counts a year 0
+    assert not day_exists("1900-02-29") and not day_exists("2023-02-29") and not day_exists("2023-04-31") and not day_exists("-0001-02-29")

@@ -165,14 +165,27 @@ def check_references(sources: Sources, terms: DataTerms, base_iri: str) -> list[
 def check_literals(sources: Sources, terms: DataTerms) -> list[Problem]:
     problems = []
     for obj in terms.typed:
-        if LEXICAL_FORMS[obj.datatype].fullmatch(str(obj)):
+        if not LEXICAL_FORMS[obj.datatype].fullmatch(str(obj)):
+            why = ""
+        elif obj.datatype == XSD.date and not day_exists(str(obj)):
+            why = ": that day does not exist in that month"
+        else:
             continue
         kind = sources.data.namespace_manager.normalizeUri(obj.datatype)
         for subject, predicate in sources.data.subject_predicates(obj):
             problems.append(Problem(sources.file_of(subject), describe(subject, sources.data), "literal-form",
                                     f"«{obj}» is not a valid {kind} "
-                                    f"(on {sources.data.namespace_manager.normalizeUri(predicate)})"))
+                                    f"(on {sources.data.namespace_manager.normalizeUri(predicate)}){why}"))
     return sorted(problems)
+
+
+def day_exists(date: str) -> bool:
+    """For a date of the form [-]YYYY-MM-DD: 30 February has the form but not the day. XSD years are
+    proleptic Gregorian, with a year 0 (1 BCE), which Python's datetime does not have."""
+    year, month, day = (int(part) for part in date.lstrip("-").split("-"))
+    year = -year if date.startswith("-") else year
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return day <= (29 if leap else 28) if month == 2 else day <= (30 if month in (4, 6, 9, 11) else 31)
 
 
 def check_wikidata_confirmations(sources: Sources, tw: Namespace) -> list[Problem]:

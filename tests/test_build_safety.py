@@ -8,6 +8,7 @@ import os
 from twinning.cli import main
 from twinning.check.checks import day_exists
 from twinning.config import load_settings
+from twinning.files import staging_folder
 
 from conftest import edit
 
@@ -79,3 +80,8 @@ def test_bytes_that_are_not_utf8_are_reported_at_their_line(project_copy, capsys
 def test_feb_29_exists_in_leap_years_only():
     assert day_exists("2024-02-29") and day_exists("2000-02-29") and day_exists("-0004-02-29")  # 5 BCE: XSD counts a year 0
     assert not day_exists("1900-02-29") and not day_exists("2023-02-29") and not day_exists("2023-04-31") and not day_exists("-0001-02-29")
+
+
+def test_a_staging_folder_is_made_beside_an_output_whose_folder_does_not_exist_yet(tmp_path):
+    staging = staging_folder(tmp_path / "out/a/publish")
+    assert staging.parent == tmp_path / "out/a" and staging.name.startswith(".publish-") and staging.is_dir()

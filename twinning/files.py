@@ -37,6 +37,7 @@ def held_lock(path: Path) -> Iterator[None]:
 def staging_folder(target: Path) -> Path:
     """A new folder beside the target to write its replacement into. Under the target's lock, any other
     staging folder beside it is what a killed build left, and is removed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     leftover = re.compile(STAGING_NAME.format(name=re.escape(target.name)))
     for path in target.parent.iterdir():
         if leftover.fullmatch(path.name) and path.is_dir() and not path.is_symlink():

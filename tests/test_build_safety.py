@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shlex
+import shutil
+import subprocess
+import sys
+
+import pytest
 
 from twinning.cli import main
 from twinning.check.checks import day_exists
 from twinning.config import load_settings
 from twinning.files import staging_folder
 
-from conftest import edit
+from conftest import build, edit
 
 
 def previous_publication(project):
@@ -85,3 +91,33 @@ def test_feb_29_exists_in_leap_years_only():
 def test_a_staging_folder_is_made_beside_an_output_whose_folder_does_not_exist_yet(tmp_path):
     staging = staging_folder(tmp_path / "out/a/publish")
     assert staging.parent == tmp_path / "out/a" and staging.name.startswith(".publish-") and staging.is_dir()
+
+
+def read_only_mount_works() -> bool:
+    """A read-only folder needs a read-only mount: permissions do not stop root. unshare gives the test a
+    mount namespace of its own, where the system allows it."""
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount --bind /tmp /tmp && mount -o remount,bind,ro /tmp"],
+                           capture_output=True)
+    return shutil.which("unshare") is not None and probe.returncode == 0
+
+
+@pytest.mark.skipif(not read_only_mount_works(), reason="needs unshare and mount rights for a read-only folder")
+@pytest.mark.parametrize("read_only", ["out", ".twinning-cache", ".twinning-cache/pages"])
+def test_a_read_only_folder_gives_one_clear_message_and_the_publication_stays(project_copy, read_only):
+    publish = project_copy / "out/publish"
+    assert build(project_copy, publish).returncode == 0
+    before = {p.relative_to(publish): p.read_bytes() for p in publish.rglob("*") if p.is_file()}
+    (project_copy / "data/angers.ttl").write_text((project_copy / "data/angers.ttl").read_text(encoding="utf-8")
+                                                  .replace("Angers", "Angers la blanche", 1), encoding="utf-8")
+    folder = project_copy / read_only
+    command = " ".join(shlex.quote(part) for part in (sys.executable, "-m", "twinning.cli", "--project", str(project_copy),
+                                                      "build", "--output", str(publish)))
+    result = subprocess.run(["unshare", "-m", "sh", "-c", f"mount --bind {folder} {folder} && "
+                             f"mount -o remount,bind,ro {folder} && {command}"], capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    message = [line for line in result.stderr.splitlines() if "placeholder" not in line]
+    assert len(message) == 1 and "Read-only file system" in message[0], result.stderr
+    assert message[0].startswith(f"twinning build: cannot write {folder}/")
+    assert message[0].endswith(f"make the folder writable or free some space, then build again; {publish} left as it was")
+    assert {p.relative_to(publish): p.read_bytes() for p in publish.rglob("*") if p.is_file()} == before
+    assert os.listdir(project_copy / "out") == ["publish"]

@@ -112,13 +112,19 @@ def publish(publication: Publication, warnings: list[Problem], settings: Setting
         with collection_paused():
             result = write_publication(publication, warnings, settings, release_date, staging, progress,
                                        cache.get("pages", pages_key))
+        # the record describes the publication in place: gone before the swap (a cache that cannot
+        # be written stops the build here, the output as it was), written anew after it
+        cache.forget("pages", pages_key)
         with progress.stage("swap", "the new publication in place, the previous one removed"):
             replace_folder(staging, output)
-        cache.put("pages", pages_key, result.page_record)
-        return result
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    try:
+        cache.put("pages", pages_key, result.page_record)
+    except OSError:  # the publication is in place; without a record, the next build renders every page
+        pass
+    return result
 
 
 def commune_files(graph: Graph, origin: dict, tw) -> Callable[[object], str | None]:

@@ -121,3 +121,19 @@ def test_a_read_only_folder_gives_one_clear_message_and_the_publication_stays(pr
     assert message[0].endswith(f"make the folder writable or free some space, then build again; {publish} left as it was")
     assert {p.relative_to(publish): p.read_bytes() for p in publish.rglob("*") if p.is_file()} == before
     assert os.listdir(project_copy / "out") == ["publish"]
+
+
+@pytest.mark.skipif(not read_only_mount_works(), reason="needs unshare and mount rights for a small file system")
+def test_a_full_output_folder_gives_one_clear_message_and_the_publication_stays(project_copy):
+    out = project_copy / "out"
+    out.mkdir()
+    command = " ".join(shlex.quote(part) for part in (sys.executable, "-m", "twinning.cli", "--project", str(project_copy),
+                                                      "build", "--output", str(out / "publish")))
+    result = subprocess.run(["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o size=1m tmpfs {out} && mkdir {out}/publish && "
+                             f"echo previous > {out}/publish/index.html && {command}; status=$?; "
+                             f"ls -A {out}; cat {out}/publish/index.html; exit $status"], capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    message = [line for line in result.stderr.splitlines() if "placeholder" not in line]
+    assert len(message) == 1 and message[0].startswith(f"twinning build: cannot write {out}/.publish-"), result.stderr
+    assert ": No space left on device: make the folder writable or free some space, then build again; " in message[0]
+    assert result.stdout == "publish\nprevious\n"  # the previous publication, and no staging left beside it

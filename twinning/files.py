@@ -84,5 +84,7 @@ def write_new(path: str, content: bytes) -> None:
         unwritten = memoryview(content)
         while unwritten:
             unwritten = unwritten[os.write(descriptor, unwritten):]
+    except OSError as error:  # os.write's error (a full disk) names no file: the curator needs to know where
+        raise OSError(error.errno, error.strerror, path) from None
     finally:
         os.close(descriptor)

@@ -57,6 +57,10 @@ class ResultCache:
             return
         write_atomically(self.folder / kind / f"{key}.json", json.dumps(value, ensure_ascii=False, sort_keys=True))
 
+    def forget(self, kind: str, key: str) -> None:
+        if self.folder is not None:
+            (self.folder / kind / f"{key}.json").unlink(missing_ok=True)
+
     def problems(self, kind: str, key: str, compute: Callable[[], list[Problem]]) -> tuple[list[Problem], bool]:
         """The problems found under this key before, or computed now and kept; and whether they were computed."""
         cached = self.get(kind, key)

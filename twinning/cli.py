@@ -90,8 +90,10 @@ def cmd_build(settings: Settings, args) -> int:
         result, warnings = build(settings, args.release_date or settings.release_date, progress)
     except StageFailed as failure:
         return refuse(failure, f"build failed: {settings.output_dir} left as it was")
-    except OSError as error:
-        return complain("build", f"cannot write the publication: {error}; {settings.output_dir} left as it was")
+    except OSError as error:  # a read-only or full output or cache folder: one line, no traceback
+        where = error.filename or f"the publication or the cache ({settings.cache_dir})"
+        return complain("build", f"cannot write {where}: {error.strerror or error}: make the folder writable or "
+                                 f"free some space, then build again; {settings.output_dir} left as it was")
     if warnings:
         print(format_report(warnings))
     print(f"built {settings.output_dir}: {result.files} files, {result.pages} HTML pages, {result.triples} triples; "

@@ -4,10 +4,45 @@ into a folder of its own, swapped in whole (`replace_folder`), so its files are 
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+
+# The names tempfile.mkdtemp gives a build's staging folder, and the previous folder a swap removes.
+STAGING_NAME = r"\.{name}-([a-z0-9_]{{8}}|previous)"
+
+
+class Busy(Exception):
+    """Another process holds the lock."""
+
+
+@contextmanager
+def held_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on a file that stays (removing it would let two processes lock two files of one
+    name); the system releases it when the process ends, even killed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(str(path)) from None
+        yield
+
+
+def staging_folder(target: Path) -> Path:
+    """A new folder beside the target to write its replacement into. Under the target's lock, any other
+    staging folder beside it is what a killed build left, and is removed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    leftover = re.compile(STAGING_NAME.format(name=re.escape(target.name)))
+    for path in target.parent.iterdir():
+        if leftover.fullmatch(path.name) and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:
@@ -49,5 +84,7 @@ def write_new(path: str, content: bytes) -> None:
         unwritten = memoryview(content)
         while unwritten:
             unwritten = unwritten[os.write(descriptor, unwritten):]
+    except OSError as error:  # os.write's error (a full disk) names no file: the curator needs to know where
+        raise OSError(error.errno, error.strerror, path) from None
     finally:
         os.close(descriptor)

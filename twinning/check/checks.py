@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef, XSD
+from urllib.parse import urlsplit
+
+from rdflib import DCTERMS, FOAF, RDF, RDFS, Graph, Literal, Namespace, URIRef, XSD
 
 from ..load.sources import Sources
 from ..namespaces import OA, PROV
@@ -26,6 +28,15 @@ LEXICAL_FORMS = {
     XSD.integer: re.compile(r"[+-]?[0-9]+"),
     XSD.decimal: re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
 }
+# A page links to these schemes only: another (javascript:, data:, file:) would run or open something
+# on a click, with the site's origin.
+WEB_SCHEMES = frozenset({"http", "https", "mailto"})
+# Where the data gives the address of a page a reader is meant to open.
+WEB_ADDRESSES = (DCTERMS.source, FOAF.page, FOAF.homepage, RDFS.seeAlso, DCTERMS.license)
+
+
+def web_address(iri) -> bool:
+    return urlsplit(str(iri)).scheme.lower() in WEB_SCHEMES
 
 
 def squeeze(text: str) -> str:
@@ -39,13 +50,31 @@ def archived_text(path: Path) -> str:
     return squeeze(path.read_text(encoding="utf-8"))
 
 
+def archived_text_path(data_dir: Path, relative: str) -> tuple[Path, str]:
+    """An archived text is read by the checks and copied into the publication at the same relative
+    path, so both stay inside their folders only if the path is a plain one under sources/ and no
+    link leads out of data/sources/. Returns the path and, for a path that leaves, why (else "")."""
+    parts = PurePosixPath(relative).parts
+    if relative.startswith("/") or "\\" in relative or len(parts) < 2 or parts[0] != "sources" \
+            or ".." in parts:
+        return data_dir / "sources", "is not a plain relative path under sources/"
+    path = data_dir.joinpath(*parts)
+    if not path.resolve().is_relative_to((data_dir / "sources").resolve()):
+        return path, "is a link that leads out of data/sources/"
+    return path, ""
+
+
 def check_quotes(sources: Sources, tw: Namespace) -> list[Problem]:
     graph = sources.data
     problems = []
     texts = {}
     for document, relative in graph.subject_objects(tw.archivedText):
-        path = sources.data_dir / str(relative)
-        if path.is_file():
+        path, outside = archived_text_path(sources.data_dir, str(relative))
+        if outside:
+            problems.append(Problem(sources.file_of(document), str(document), "archived-text-inside",
+                                    f"the archived text «{relative}» {outside}: give a path under sources/, "
+                                    "such as sources/name.txt, of a file kept in data/sources/"))
+        elif path.is_file():
             texts[document] = archived_text(path)
         else:
             problems.append(Problem(sources.file_of(document), str(document), "archived-text",
@@ -106,6 +135,15 @@ def check_iris(sources: Sources, terms: DataTerms, base_iri: str, tw: Namespace)
     return sorted(problems)
 
 
+def check_web_addresses(sources: Sources) -> list[Problem]:
+    graph = sources.data
+    return sorted(Problem(sources.file_of(subject), describe(subject, graph), "web-address",
+                          f"{graph.namespace_manager.normalizeUri(predicate)} is {value}, which is not a web address: "
+                          "give an http:// or https:// address")
+                  for predicate in WEB_ADDRESSES for subject, value in graph.subject_objects(predicate)
+                  if isinstance(value, URIRef) and urlsplit(str(value)).scheme.lower() not in ("http", "https"))
+
+
 def check_references(sources: Sources, terms: DataTerms, base_iri: str) -> list[Problem]:
     """Every IRI of ours that data points at must be described somewhere: a typo is not a new resource."""
     known = terms.subjects | set(sources.vocabulary.subjects())
@@ -127,14 +165,27 @@ def check_references(sources: Sources, terms: DataTerms, base_iri: str) -> list[
 def check_literals(sources: Sources, terms: DataTerms) -> list[Problem]:
     problems = []
     for obj in terms.typed:
-        if LEXICAL_FORMS[obj.datatype].fullmatch(str(obj)):
+        if not LEXICAL_FORMS[obj.datatype].fullmatch(str(obj)):
+            why = ""
+        elif obj.datatype == XSD.date and not day_exists(str(obj)):
+            why = ": that day does not exist in that month"
+        else:
             continue
         kind = sources.data.namespace_manager.normalizeUri(obj.datatype)
         for subject, predicate in sources.data.subject_predicates(obj):
             problems.append(Problem(sources.file_of(subject), describe(subject, sources.data), "literal-form",
                                     f"«{obj}» is not a valid {kind} "
-                                    f"(on {sources.data.namespace_manager.normalizeUri(predicate)})"))
+                                    f"(on {sources.data.namespace_manager.normalizeUri(predicate)}){why}"))
     return sorted(problems)
+
+
+def day_exists(date: str) -> bool:
+    """For a date of the form [-]YYYY-MM-DD: 30 February has the form but not the day. XSD years are
+    proleptic Gregorian, with a year 0 (1 BCE), which Python's datetime does not have."""
+    year, month, day = (int(part) for part in date.lstrip("-").split("-"))
+    year = -year if date.startswith("-") else year
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return day <= (29 if leap else 28) if month == 2 else day <= (30 if month in (4, 6, 9, 11) else 31)
 
 
 def check_wikidata_confirmations(sources: Sources, tw: Namespace) -> list[Problem]:
@@ -165,6 +216,6 @@ def check_drafts(sources: Sources, tw: Namespace) -> list[Problem]:
 def check(sources: Sources, base_iri: str, tw: Namespace) -> list[Problem]:
     terms = data_terms(sources.data, base_iri)
     return (check_quotes(sources, tw) + check_iris(sources, terms, base_iri, tw) + check_references(sources, terms, base_iri)
-            + check_literals(sources, terms) + check_wikidata_confirmations(sources, tw)
+            + check_web_addresses(sources)            + check_literals(sources, terms) + check_wikidata_confirmations(sources, tw)
             + check_support(sources, tw) + check_codes(sources, tw) + check_coherence(sources, tw)
             + check_drafts(sources, tw))

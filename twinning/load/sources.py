@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from array import array
 from collections import Counter
@@ -24,6 +25,11 @@ from ..problems import Problem, StageFailed
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 BYTES_PER_CHUNK = 1 << 20  # data a worker reads and hands over at once: a few files, or one large one
 # A statement that opens at the start of a line with "subject a Class": how curators define a resource.
+# rdflib logs a traceback to stderr for each literal it cannot convert (30 February) and each IRI it
+# finds odd (a space): the checks report both as problems with the file, the resource and the rule
+# ([literal-form], [iri-form]), which is all a curator should read.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+
 DEFINITION_LINE = re.compile(r"^(<[^>\s]+>|[A-Za-z][\w-]*:[^\s;,]*)\s+a\s", re.MULTILINE)
 
 
@@ -50,7 +56,29 @@ class Sources:
 
 
 def turtle_files(folder: Path, recursive: bool = True) -> list[Path]:
-    return sorted(p for p in (folder.rglob("*.ttl") if recursive else folder.glob("*.ttl")) if p.is_file())
+    """The folder's Turtle files that really lie in it: one that is a link to a file elsewhere is
+    left to files_leaving, which reports it."""
+    inside = folder.resolve()
+    return sorted(p for p in found_turtle(folder, recursive) if p.resolve().is_relative_to(inside))
+
+
+def found_turtle(folder: Path, recursive: bool) -> list[Path]:
+    return [p for p in (folder.rglob("*.ttl") if recursive else folder.glob("*.ttl")) if p.is_file()]
+
+
+def files_leaving(settings: Settings) -> list[Problem]:
+    """The build reads only what data/, ontology/ and shapes/ hold: a link to a file outside its
+    folder would publish a file the project does not keep, so it is refused, unread."""
+    problems = []
+    for folder, recursive in ((settings.data_dir, True), (settings.ontology_dir, True), (settings.shapes_dir, False)):
+        inside = folder.resolve()
+        for path in sorted(found_turtle(folder, recursive)):
+            if not path.resolve().is_relative_to(inside):
+                name = folder.relative_to(settings.root).as_posix()
+                problems.append(Problem(path.relative_to(settings.root).as_posix(), "-", "file-inside",
+                                        f"the file is a link to a file outside {name}/: "
+                                        f"copy the file into {name}/ or remove the link"))
+    return problems
 
 
 def empty_file(label: str) -> Problem:
@@ -128,8 +156,16 @@ def read_data_files(files: list[tuple[Path, str]], base_iri: str) -> list[ReadFi
 
 def parse_file(path: Path, base_iri: str, label: str) -> tuple[Graph | None, list[Problem]]:
     graph = Graph(bind_namespaces="none")  # the file's own prefixes only, as it declares them
+    content = path.read_bytes()
+    try:  # the codec's message gives a byte offset, which no editor shows: the line is found here
+        content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = content[:error.start].count(b"\n") + 1
+        return None, [Problem(f"{label}:{line}", "-", "utf-8",
+                              f"line {line} holds bytes that are not UTF-8 ({content[error.start:error.end].hex(' ')}): "
+                              "correct the characters of that line and save the file as UTF-8")]
     try:
-        graph.parse(path, format="turtle", publicID=base_iri)
+        graph.parse(data=content, format="turtle", publicID=base_iri)
     except BadSyntax as error:
         line = syntax_error_line(error)
         return None, [Problem(f"{label}:{line}", "-", "turtle-syntax",
@@ -160,7 +196,7 @@ def repeated_definitions(content: bytes, label: str) -> list[Problem]:
 
 def load(settings: Settings) -> Sources:
     """Parse every file; raise StageFailed with all the syntax problems found, not just the first."""
-    problems: list[Problem] = []
+    problems: list[Problem] = files_leaving(settings)
     graphs = {"data": new_graph(), "vocabulary": Graph(), "shapes": Graph()}
     origin: dict = {}
     also_described_in: dict = {}

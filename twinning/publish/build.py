@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -20,7 +19,7 @@ from ..cache import ResultCache, code_digest, digest_of
 from ..check.verify import verifying
 from ..config import Settings
 from ..enrich.derive import derive, named_copy
-from ..files import replace_folder, write
+from ..files import Busy, held_lock, replace_folder, staging_folder, write
 from ..load import Sources
 from ..namespaces import OA, ORG, PROV
 from ..parallel import collection_paused
@@ -78,6 +77,17 @@ def build(settings: Settings, release_date: str, progress: Progress | None = Non
     enrichment reads the sources while their validation runs in other processes, and what it makes
     is published only if validation passes."""
     progress = progress or Progress(live=False)
+    lock = settings.cache_dir / "build.lock"  # one build of a project at a time: they share its cache
+    try:
+        with held_lock(lock):
+            return verified_and_published(settings, release_date, progress)
+    except Busy:
+        raise StageFailed([Problem(str(settings.output_dir), "-", "one-build-at-a-time",
+                                   f"another build of this project is running (it holds {lock}): "
+                                   "wait for it to end, then build again")]) from None
+
+
+def verified_and_published(settings: Settings, release_date: str, progress: Progress) -> tuple[BuildResult, list[Problem]]:
     with verifying(settings, progress) as pending:
         try:
             publication = enriched(pending.sources, settings, progress)
@@ -92,8 +102,7 @@ def publish(publication: Publication, warnings: list[Problem], settings: Setting
             progress: Progress) -> BuildResult:
     """Write to a temporary sibling of the output, then swap: a failure leaves the old output as it was."""
     output = settings.output_dir
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
+    staging = staging_folder(output)
     staging.chmod(0o755)  # mkdtemp makes it private; the web server's user reads the publication
     cache = ResultCache(settings.cache_dir, settings.reuse_cache)
     pages_key = digest_of(str(output))
@@ -103,13 +112,19 @@ def publish(publication: Publication, warnings: list[Problem], settings: Setting
         with collection_paused():
             result = write_publication(publication, warnings, settings, release_date, staging, progress,
                                        cache.get("pages", pages_key))
+        # the record describes the publication in place: gone before the swap (a cache that cannot
+        # be written stops the build here, the output as it was), written anew after it
+        cache.forget("pages", pages_key)
         with progress.stage("swap", "the new publication in place, the previous one removed"):
             replace_folder(staging, output)
-        cache.put("pages", pages_key, result.page_record)
-        return result
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    try:
+        cache.put("pages", pages_key, result.page_record)
+    except OSError:  # the publication is in place; without a record, the next build renders every page
+        pass
+    return result
 
 
 def commune_files(graph: Graph, origin: dict, tw) -> Callable[[object], str | None]:

@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from ..store import first_value, links_to, object_nodes, subject_nodes, value_of, values_by_predicate
 from ..labels import LABEL_PROPERTIES, chosen, labels_by_node
+from ..check.checks import web_address
 from ..namespaces import OA, PROV, WD
 from ..wikidata.reference import qid_of
 from . import story
@@ -120,12 +121,12 @@ class Site:
             return None
         return text[len(self.base_iri):].split("#")[0] or "index"
 
-    def href(self, iri, from_path: str, language: str = LANGUAGES[0]) -> str:
+    def href(self, iri, from_path: str, language: str = LANGUAGES[0]) -> str | None:
         """Relative link to our own page in the language; IRIs without a page (a version IRI, a namespace)
-        stay absolute."""
+        stay absolute, and only a web address is a link at all (None for `javascript:` and the like)."""
         target = self.link_target(iri)
         if target is None:
-            return str(iri)
+            return str(iri) if web_address(iri) else None
         return relative_path(target[0] + page_suffix(language), from_path) + target[1]
 
     def link_target(self, iri) -> tuple[str, str] | None:

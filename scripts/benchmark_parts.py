@@ -10,7 +10,8 @@
   (publish/dumps.py, sorting included, since the build's dumps are sorted), by rdflib's serialize
   over a graph already filled, and by pyoxigraph.serialize (the conversion of the rdflib terms
   included, which a build that keeps rdflib's graphs would pay), with the same prefixes; and the same
-  per document, a subject's triples at a time, as the pages' documents are written;
+  per document, a subject's triples at a time, as the pages' documents are written (the dumps are the
+  pages' blocks joined);
 - pool: the build as `twinning build --no-cache --jobs 2` runs it against `--jobs 1` (validation and
   pages in one process), each in a fresh process, with the time of the validate and pages stages.
 
@@ -125,27 +126,30 @@ def documents_part(triples: list, graph: Graph, prefixes: dumps.Prefixes, namesp
     """A page's documents are one subject's triples each: what a writer costs per small document."""
     subjects = list(dict.fromkeys(s for s, _, _ in triples))[:count]
     blocks = [list(graph.triples((subject, None, None))) for subject in subjects]
+    for label, framing, rdflib_format, oxigraph_format in (
+            ("N-Triples", dumps.NTRIPLES, "nt", pyoxigraph.RdfFormat.N_TRIPLES),
+            ("Turtle", turtle, "turtle", pyoxigraph.RdfFormat.TURTLE)):
 
-    def project():
-        for block in blocks:
-            dumps.framed(turtle, dumps.sorted_triples(block))
+        def project():
+            for block in blocks:
+                dumps.framed(framing, dumps.sorted_triples(block))
 
-    def library():
-        for block in blocks:
-            small = Graph(bind_namespaces="none")
-            for prefix, namespace in namespaces.items():
-                small.bind(prefix, namespace)
-            small.addN((s, p, o, small) for s, p, o in block)
-            small.serialize(format="turtle", encoding="utf-8")
+        def library():
+            for block in blocks:
+                small = Graph(bind_namespaces="none")
+                for prefix, namespace in namespaces.items():
+                    small.bind(prefix, namespace)
+                small.addN((s, p, o, small) for s, p, o in block)
+                small.serialize(format=rdflib_format, encoding="utf-8")
 
-    def oxigraph():
-        for block in blocks:
-            pyoxigraph.serialize(oxigraph_triples(block), format=pyoxigraph.RdfFormat.TURTLE, prefixes=namespaces)
-    figures = {"project (dumps.py, sorted)": in_child(lambda: timed(project) / len(blocks) * 1e6),
-               "rdflib serialize (a graph per document)": in_child(lambda: timed(library) / len(blocks) * 1e6),
-               "pyoxigraph.serialize (conversion included)": in_child(lambda: timed(oxigraph) / len(blocks) * 1e6)}
-    show(f"serialisers: one subject's triples as a Turtle document, {len(blocks)} subjects", figures,
-         "rdflib serialize (a graph per document)", "µs ")
+        def oxigraph():
+            for block in blocks:
+                pyoxigraph.serialize(oxigraph_triples(block), format=oxigraph_format, prefixes=namespaces)
+        figures = {"project (dumps.py, sorted)": in_child(lambda: timed(project) / len(blocks) * 1e6),
+                   "rdflib serialize (a graph per document)": in_child(lambda: timed(library) / len(blocks) * 1e6),
+                   "pyoxigraph.serialize (conversion included)": in_child(lambda: timed(oxigraph) / len(blocks) * 1e6)}
+        show(f"serialisers: one subject's triples as a {label} document, {len(blocks)} subjects", figures,
+             "rdflib serialize (a graph per document)", "µs ")
 
 
 BUILD = """

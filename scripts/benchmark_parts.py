@@ -27,11 +27,10 @@ import gc
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmark_store import in_child, resident_mib, timed  # noqa: E402

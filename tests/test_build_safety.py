@@ -15,6 +15,7 @@ from twinning.cli import main
 from twinning.check.checks import day_exists
 from twinning.config import load_settings
 from twinning.files import staging_folder
+from twinning.publish import build as build_stage
 
 from conftest import build, edit
 
@@ -28,13 +29,14 @@ def previous_publication(project):
 
 def test_a_second_build_while_one_runs_says_so_and_changes_nothing(project_copy, capsys):
     publish = previous_publication(project_copy)
-    lock = load_settings(project_copy).cache_dir / "build.lock"
+    lock = build_stage.build_lock(load_settings(project_copy).with_overrides(output=str(publish)))
+    lock.parent.mkdir(parents=True, exist_ok=True)
     with open(lock, "a") as running:  # what a running build holds
         fcntl.flock(running, fcntl.LOCK_EX | fcntl.LOCK_NB)
         status = main(["--project", str(project_copy), "build", "--output", str(publish)])
     err = capsys.readouterr().err
     assert status == 1
-    assert f"{publish}: -: [one-build-at-a-time] another build of this project is running (it holds {lock}): " \
+    assert f"{publish}: -: [one-build-at-a-time] another build into this folder is running (it holds {lock}): " \
            "wait for it to end, then build again" in err
     assert "Traceback" not in err and f"build failed: {publish} left as it was" in err
     assert os.listdir(project_copy / "out") == ["publish"]

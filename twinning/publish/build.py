@@ -77,14 +77,21 @@ def build(settings: Settings, release_date: str, progress: Progress | None = Non
     enrichment reads the sources while their validation runs in other processes, and what it makes
     is published only if validation passes."""
     progress = progress or Progress(live=False)
-    lock = settings.cache_dir / "build.lock"  # one build of a project at a time: they share its cache
+    lock = build_lock(settings)
     try:
         with held_lock(lock):
             return verified_and_published(settings, release_date, progress)
     except Busy:
         raise StageFailed([Problem(str(settings.output_dir), "-", "one-build-at-a-time",
-                                   f"another build of this project is running (it holds {lock}): "
+                                   f"another build into this folder is running (it holds {lock}): "
                                    "wait for it to end, then build again")]) from None
+
+
+def build_lock(settings: Settings) -> Path:
+    """One build at a time into an output folder: two would swap their staging folders into the same
+    place and clear each other's leftovers. Builds into other folders share the cache, whose entries
+    are written whole, and may run beside it."""
+    return settings.cache_dir / f"build-{digest_of(str(settings.output_dir.resolve()))[:16]}.lock"
 
 
 def verified_and_published(settings: Settings, release_date: str, progress: Progress) -> tuple[BuildResult, list[Problem]]:

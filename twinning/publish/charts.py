@@ -10,7 +10,8 @@ from html import escape
 
 from rdflib import RDF, Graph
 
-from .drawing import country_name, document, number, text_width
+from .drawing import document, number, text_width
+from .words import country_name
 from .site import Site
 
 WIDTH = 800.0

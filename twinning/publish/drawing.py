@@ -3,8 +3,6 @@ French and English, and the words of the two languages."""
 
 from __future__ import annotations
 
-import gettext
-from functools import lru_cache
 from html import escape
 
 import pycountry
@@ -42,23 +40,6 @@ def wrapped(words: list[str], width: float, size: float, separator: str) -> list
             lines.append([word])
             used = needed
     return lines
-
-
-@lru_cache(maxsize=2)
-def french_names() -> gettext.NullTranslations:
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
-
-
-@lru_cache(maxsize=512)
-def country_name(code: str, language: str) -> str:
-    """The ISO 3166 name of a current (alpha-2) or former (alpha-4, ISO 3166-3) country code, in
-    French or English; the code itself if ISO has no such code."""
-    country = (pycountry.countries.get(alpha_2=code) if len(code) == 2 else
-               pycountry.historic_countries.get(alpha_4=code) if len(code) == 4 else None)
-    if country is None:
-        return code
-    name = getattr(country, "common_name", None) or country.name
-    return french_names().gettext(country.name) if language == "fr" else name
 
 
 def country_numeric(code: str) -> str | None:

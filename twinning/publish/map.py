@@ -18,7 +18,8 @@ import pycountry
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from .drawing import attribute, country_name, country_numeric, document, number, text_width, wrapped
+from .drawing import attribute, country_numeric, document, number, text_width, wrapped
+from .words import country_name
 from .site import Site
 from .topology import Country, countries, equal_earth
 

@@ -8,24 +8,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+# the prefixes a data file of the project declares, as the draft writer writes them
+from twinning.curate.write import PREFIXES as TURTLE_PREFIXES  # noqa: F401 (used by the corpus scripts)
 
-TURTLE_PREFIXES = """@prefix tw:      <ontology/> .
-@prefix kind:    <concept/kind/> .
-@prefix status:  <concept/status/> .
-@prefix domain:  <concept/domain/> .
-@prefix doctype: <concept/document-type/> .
-@prefix measure: <concept/measure/> .
-@prefix qual:    <concept/qualifier/> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
-@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix oa:      <http://www.w3.org/ns/oa#> .
-@prefix wd:      <http://www.wikidata.org/entity/> .
-@prefix snap:    <reference/wikidata/> .
-"""
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def new_project(folder: Path) -> Path:

@@ -90,10 +90,25 @@ def long_lived() -> Iterator[None]:
 def collection_paused() -> Iterator[None]:
     """No collections while a large structure is built: each full one would walk all that is built so
     far, and the collector runs one each time the tracked objects grow by a quarter."""
+    with collection(enabled=False):
+        yield
+
+
+@contextmanager
+def collecting() -> Iterator[None]:
+    """Collections on, for work that leaves cyclic garbage as it goes: each page's templates define
+    macros, which close over the page's render context and so keep its whole view alive until
+    collected. What exists on entry is frozen (long_lived), so the collections walk only what the work
+    makes, and forked workers inherit both."""
+    with long_lived(), collection(enabled=True):
+        yield
+
+
+@contextmanager
+def collection(enabled: bool) -> Iterator[None]:
     was_enabled = gc.isenabled()
-    gc.disable()
+    gc.enable() if enabled else gc.disable()
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        gc.enable() if was_enabled else gc.disable()

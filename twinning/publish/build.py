@@ -22,7 +22,7 @@ from ..enrich.derive import derive, named_copy
 from ..files import Busy, held_lock, replace_folder, staging_folder, write
 from ..load import Sources
 from ..namespaces import OA, ORG, PROV
-from ..parallel import collection_paused
+from ..parallel import collecting
 from ..problems import Problem, StageFailed
 from ..progress import Progress
 from ..serve import query
@@ -114,9 +114,9 @@ def publish(publication: Publication, warnings: list[Problem], settings: Setting
     cache = ResultCache(settings.cache_dir, settings.reuse_cache)
     pages_key = digest_of(str(output))
     try:
-        # no collections, here and in the page workers forked within: pages, tables and index pages
-        # leave no cyclic garbage, and collections of the young generations would walk what they build
-        with collection_paused():
+        # collections on, here and in the page workers forked within: each rendered page leaves a cycle
+        # that holds its view; what is loaded and enriched is frozen, so they do not walk it
+        with collecting():
             result = write_publication(publication, warnings, settings, release_date, staging, progress,
                                        cache.get("pages", pages_key))
         # the record describes the publication in place: gone before the swap (a cache that cannot

@@ -15,7 +15,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from corpus_project import ROOT, TURTLE_PREFIXES, literal, new_project, write_text
+from corpus_project import ROOT, literal, new_project, write_text
+from twinning.curate.write import PREFIXES as TURTLE_PREFIXES  # the data files' prefixes, as the draft writer writes them
 from twinning.wikidata.reference import (L3VIATHAN_2016, PLACEHOLDER_BASE, PLACEHOLDER_TW, read_l3viathan,
                                          reference_graph, relative_turtle)
 

@@ -8,9 +8,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-# the prefixes a data file of the project declares, as the draft writer writes them
-from twinning.curate.write import PREFIXES as TURTLE_PREFIXES  # noqa: F401 (used by the corpus scripts)
-
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -16,7 +16,8 @@ import argparse
 import random
 from pathlib import Path
 
-from corpus_project import TURTLE_PREFIXES, literal, new_project, write_text
+from corpus_project import literal, new_project, write_text
+from twinning.curate.write import PREFIXES as TURTLE_PREFIXES  # the data files' prefixes, as the draft writer writes them
 
 KINDS = [("twinning", "Jumelage", "twinning", 60), ("partnership", "Partenariat", "partnership", 15),
          ("decentralised-cooperation", "Coopération décentralisée", "decentralised cooperation", 18),

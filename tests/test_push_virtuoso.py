@@ -157,12 +157,16 @@ def test_push_into_virtuoso_replaces_the_graph(virtuoso, built, tmp_path):
     assert {(b["label"]["value"], b["label"].get("xml:lang")) for b in labels["results"]["bindings"]} == {
         ("Pisa", "en"), ("Pise", "fr")}
 
-    # Read back whole, the graph is the dump, but for one thing Virtuoso does to every store it
-    # serves: it keeps a GeoSPARQL WKT literal as its own geometry type and writes it back as such.
+    # Read back whole, the graph is the dump, but for one thing Virtuoso does on loading: it keeps a
+    # GeoSPARQL WKT literal as its own geometry type, and answers queries and writes it back as such.
     kept, only_dump, only_virtuoso = graph_diff(to_isomorphic(dump), to_isomorphic(virtuoso.graph(GRAPH)))
     assert only_dump and {o.datatype for _, _, o in only_dump} == {GEO.wktLiteral}
     retyped = {(s, p, Literal(str(o).upper(), datatype=VIRTRDF.Geometry)) for s, p, o in only_dump}
     assert set(only_virtuoso) == retyped
+    for datatype, expected in ((GEO.wktLiteral, 0), (VIRTRDF.Geometry, len(only_dump))):
+        typed = virtuoso.select(f"""SELECT (COUNT(*) AS ?n)
+            {{ GRAPH <{GRAPH}> {{ ?s ?p ?literal FILTER(datatype(?literal) = <{datatype}>) }} }}""")
+        assert int(typed["results"]["bindings"][0]["n"]["value"]) == expected, datatype
 
 
 def test_a_refused_push_says_why_in_one_line_and_changes_nothing(virtuoso, built):

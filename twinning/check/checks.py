@@ -183,8 +183,9 @@ def check_literals(sources: Sources, terms: DataTerms) -> list[Problem]:
 def written_at(sources: Sources, subject, lexical: str) -> tuple[str, str]:
     """Where a literal is written, as `data/<file>.ttl:<line>`, and the other lines of that file that
     write it too. The parsed graph keeps no positions, so the files that describe the subject are
-    searched for the quoted lexical form, only for a literal found wrong."""
-    quoted = re.compile(r"""(?<=["'])""" + re.escape(lexical) + r"""(?=["'])""")
+    searched for the quoted lexical form with its datatype (`"2021-02-30"^^`), only for a literal found
+    wrong: a wrong literal is always a typed one, as a bare number is always right."""
+    quoted = re.compile(r"""(?<=["'])""" + re.escape(lexical) + r"""(?=["']\^\^)""")
     for label in sources.files_describing(subject):
         text = (sources.root / label).read_text(encoding="utf-8")
         lines = sorted({text.count("\n", 0, found.start()) + 1 for found in quoted.finditer(text)})

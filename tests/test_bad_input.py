@@ -42,12 +42,31 @@ def test_partnership_with_one_partner(project_copy, capsys):
            "A partnership needs at least two partners" in err
 
 
-def test_year_that_is_not_a_year(project_copy, capsys):
+def lines_holding(path, text: str) -> list[int]:
+    return [n for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if text in line]
+
+
+def test_year_that_is_not_a_year_is_reported_at_its_line(project_copy, capsys):
     edit(project_copy / "data/angers.ttl", '"1974"^^xsd:gYear', '"197four"^^xsd:gYear')
+    [line] = lines_holding(project_copy / "data/angers.ttl", '"197four"')
     status, err = run_validate(project_copy, capsys)
     assert status == 1
-    assert "data/angers.ttl: https://example.org/twinning/partnership/angers-bamako: [literal-form] " \
-           "«197four» is not a valid xsd:gYear (on tw:startDate)" in err
+    assert f"data/angers.ttl:{line}: https://example.org/twinning/partnership/angers-bamako: [literal-form] " \
+           "«197four» is not a valid xsd:gYear (on tw:startDate)\n" in err
+
+
+def test_a_bad_literal_written_twice_names_both_lines(project_copy, capsys):
+    """The parsed graph holds one literal for both places: each resource's problem names the file's
+    first line that writes it and the other one."""
+    path = project_copy / "data/angers.ttl"
+    path.write_text(path.read_text(encoding="utf-8").replace('"1988"^^xsd:gYear', '"19eighty-eight"^^xsd:gYear'),
+                    encoding="utf-8")
+    first, second = lines_holding(path, '"19eighty-eight"')
+    status, err = run_validate(project_copy, capsys)
+    assert status == 1
+    for resource, predicate in (("partnership/angers-wigan", "tw:startDate"), ("formalisation/angers-wigan-1988", "tw:date")):
+        assert f"data/angers.ttl:{first}: https://example.org/twinning/{resource}: [literal-form] «19eighty-eight» is " \
+               f"not a valid xsd:gYear (on {predicate}) (also on line {second})\n" in err
 
 
 def test_citation_without_quote_is_reported_at_the_resource_that_cites(project_copy, capsys):

@@ -8,6 +8,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -65,11 +66,16 @@ def refused(project, capsys) -> str:
     return err
 
 
-def test_a_day_that_does_not_exist_is_one_clear_problem(project_copy, capsys):
+def line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if text in line)
+
+
+def test_a_day_that_does_not_exist_is_one_clear_problem_at_its_line(project_copy, capsys):
     edit(project_copy / "data/angers.ttl", '"2016-05-09"^^xsd:date', '"2016-02-30"^^xsd:date')
+    line = line_of(project_copy / "data/angers.ttl", '"2016-02-30"')
     err = refused(project_copy, capsys)
-    assert "data/angers.ttl: https://example.org/twinning/formalisation/angers-torun-twinning-agreement: [literal-form] " \
-           "«2016-02-30» is not a valid xsd:date (on tw:date): that day does not exist in that month" in err
+    assert f"data/angers.ttl:{line}: https://example.org/twinning/formalisation/angers-torun-twinning-agreement: " \
+           "[literal-form] «2016-02-30» is not a valid xsd:date (on tw:date): that day does not exist in that month\n" in err
     assert "Failed to convert" not in err and "ValueError" not in err  # rdflib's log, kept from the curator
 
 

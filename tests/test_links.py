@@ -4,12 +4,14 @@ that shows another scheme anyway shows it as text, never as a link that runs on 
 from __future__ import annotations
 
 import pytest
-from rdflib import FOAF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 
 from twinning.cli import main
+from twinning.config import load_settings
+from twinning.publish.resolvable import write_ontology_documents
 from twinning.publish.site import Site
 
-from conftest import edit
+from conftest import ROOT, edit
 
 BASE = "https://example.org/twinning/"
 
@@ -49,3 +51,27 @@ def test_only_web_addresses_are_rendered_as_links():
     assert site.link(URIRef("javascript:alert(1)"), "source", True, "fr") == \
         '<span title="javascript:alert(1)">&lt;javascript:alert(1)&gt;</span>'
     assert site.href(source, "source/", "fr") == "s.html"  # our own pages stay relative links
+
+
+def test_the_ontology_documentation_links_only_web_addresses():
+    """The documentation page shows IRIs the ontology gives (licence, see also, superclasses, matches)
+    through the same site.href as every other page: other schemes are text there too."""
+    settings = load_settings(ROOT)
+    graph = Graph()
+    for path in sorted(settings.ontology_dir.glob("*.ttl")):
+        graph.parse(path, publicID=settings.base_iri)
+    ontology, kind = URIRef(settings.base_iri + "ontology"), URIRef(settings.base_iri + "concept/kind/twinning")
+    assert (ontology, RDF.type, OWL.Ontology) in graph and (kind, SKOS.inScheme, None) in graph
+    planted = {"javascript:alert(1)": (ontology, DCTERMS.license), "data:text/html,x": (ontology, RDFS.seeAlso),
+               "javascript:alert(2)": (settings.tw.Partnership, RDFS.subClassOf), "file:///etc/passwd": (kind, SKOS.exactMatch)}
+    graph.remove((ontology, DCTERMS.license, None))  # the page shows the one licence planted
+    for address, (subject, predicate) in planted.items():
+        graph.add((subject, predicate, URIRef(address)))
+    written = {}
+    write_ontology_documents(Site(graph, settings.base_iri, settings.tw), [], {}, written.__setitem__)
+    for page in ("ontology/index.html", "ontology/index.en.html"):
+        html = written[page]
+        for address in planted:
+            assert html.count(address) >= 1 and f'href="{address}' not in html and f"href='{address}" not in html, (page, address)
+        assert 'href="None"' not in html
+        assert '<a href="http://www.w3.org/ns/prov#">http://www.w3.org/ns/prov#</a>' in html  # web addresses stay links

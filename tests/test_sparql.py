@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import http.server
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -264,6 +267,63 @@ def test_push_to_an_unreachable_store_says_so(built):
     port = free_port("127.0.0.1")
     result = twinning("push", "--publication", str(built), "--graph-store", f"http://127.0.0.1:{port}/store")
     assert result.returncode == 1 and "cannot reach the graph store" in result.stderr
+
+
+class GuardedStore:
+    """A Graph Store stub on loopback that asks for `scheme` authentication and takes a PUT only with
+    Basic credentials `user:secret`: it writes down each request, and the body of each PUT it takes."""
+
+    def __init__(self, scheme: str):
+        self.requests: list[str] = []
+        self.bodies: list[bytes] = []
+        store = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def answer(self):
+                store.requests.append(self.command)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                allowed = self.headers.get("Authorization") == "Basic " + base64.b64encode(b"user:secret").decode()
+                if allowed and self.command == "PUT":
+                    store.bodies.append(body)
+                self.send_response(201 if allowed and self.command == "PUT" else 200 if allowed else 401)
+                if not allowed:
+                    self.send_header("WWW-Authenticate", f'{scheme} realm="store"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            do_HEAD = do_PUT = answer
+
+            def log_message(self, *args):
+                pass
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/store"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_push_speaks_basic_authentication_and_sends_the_dump_once(built):
+    """Virtuoso (tests/test_push_virtuoso.py) asks for Digest; this stub asks for Basic, and for Bearer,
+    which push does not speak."""
+    dump = built / "downloads" / "twinning.nt"
+    store = GuardedStore("Basic")
+    try:
+        assert push.push(dump, store.url, "urn:x:g", credentials=("user", "secret")) == 201
+        assert store.requests == ["HEAD", "HEAD", "PUT"] and store.bodies == [dump.read_bytes()]
+        with pytest.raises(push.PushFailed, match=r"refused user 'user' \(HTTP 401\)"):
+            push.push(dump, store.url, "urn:x:g", credentials=("user", "wrong"))
+        with pytest.raises(push.PushFailed, match=r"asks for credentials \(HTTP 401\)"):
+            push.push(dump, store.url, "urn:x:g")
+        assert store.requests[3:] == ["HEAD", "HEAD", "HEAD"] and len(store.bodies) == 1  # no dump sent in vain
+    finally:
+        store.close()
+    store = GuardedStore("Bearer")
+    try:
+        with pytest.raises(push.PushFailed, match="asks for Bearer authentication: push speaks Basic and Digest"):
+            push.push(dump, store.url, "urn:x:g", credentials=("user", "secret"))
+    finally:
+        store.close()
 
 
 def test_a_configured_endpoint_is_announced_in_void_and_used_by_the_query_page(project_copy, tmp_path):

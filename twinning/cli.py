@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import re
 import sys
 import time
@@ -136,8 +137,14 @@ def cmd_serve(settings: Settings, args) -> int:
 
 def cmd_push(settings: Settings, args) -> int:
     graph = args.graph or settings.base_iri + "dataset/twinning"
+    credentials = None
+    if args.user is not None:
+        if not os.environ.get(push.PASSWORD_VARIABLE):
+            return complain("push", f"--user {args.user} needs the password in the environment variable "
+                                    f"{push.PASSWORD_VARIABLE}, never on the command line")
+        credentials = (args.user, os.environ[push.PASSWORD_VARIABLE])
     try:
-        status = push.push(settings.dump_path, args.graph_store, graph, args.timeout)
+        status = push.push(settings.dump_path, args.graph_store, graph, args.timeout, credentials)
     except push.PushFailed as failure:
         return complain("push", str(failure))
     print(f"pushed {settings.dump_path.name} into <{graph}> at {args.graph_store} (HTTP {status})")
@@ -419,6 +426,8 @@ def build_parser() -> argparse.ArgumentParser:
     push_command.add_argument("--graph-store", metavar="URL", required=True, type=web_address,
                               help="Graph Store Protocol URL, e.g. http://host:7878/store")
     push_command.add_argument("--graph", metavar="IRI", help="named graph IRI (default: <base>dataset/twinning)")
+    push_command.add_argument("--user", metavar="NAME", help="user the store writes for (Digest or Basic "
+                              "authentication), the password in the environment variable " + push.PASSWORD_VARIABLE)
     push_command.add_argument("--timeout", type=at_least(0.001, float), default=120,
                               help="seconds to wait for the store (default: 120)")
 

@@ -173,10 +173,26 @@ def check_literals(sources: Sources, terms: DataTerms) -> list[Problem]:
             continue
         kind = sources.data.namespace_manager.normalizeUri(obj.datatype)
         for subject, predicate in sources.data.subject_predicates(obj):
-            problems.append(Problem(sources.file_of(subject), describe(subject, sources.data), "literal-form",
+            where, also = written_at(sources, subject, str(obj))
+            problems.append(Problem(where, describe(subject, sources.data), "literal-form",
                                     f"«{obj}» is not a valid {kind} "
-                                    f"(on {sources.data.namespace_manager.normalizeUri(predicate)}){why}"))
+                                    f"(on {sources.data.namespace_manager.normalizeUri(predicate)}){why}{also}"))
     return sorted(problems)
+
+
+def written_at(sources: Sources, subject, lexical: str) -> tuple[str, str]:
+    """Where a literal is written, as `data/<file>.ttl:<line>`, and the other lines of that file that
+    write it too. The parsed graph keeps no positions, so the files that describe the subject are
+    searched for the quoted lexical form with its datatype (`"2021-02-30"^^`), only for a literal found
+    wrong: a wrong literal is always a typed one, as a bare number is always right."""
+    quoted = re.compile(r"""(?<=["'])""" + re.escape(lexical) + r"""(?=["']\^\^)""")
+    for label in sources.files_describing(subject):
+        text = (sources.root / label).read_text(encoding="utf-8")
+        lines = sorted({text.count("\n", 0, found.start()) + 1 for found in quoted.finditer(text)})
+        if lines:
+            others = ", ".join(map(str, lines[1:]))
+            return f"{label}:{lines[0]}", f" (also on line{'s' * (len(lines) > 2)} {others})" if others else ""
+    return sources.file_of(subject), ""
 
 
 def day_exists(date: str) -> bool:

@@ -42,6 +42,7 @@ class Sources:
     data_dir: Path | None = None
     digests: dict = field(default_factory=dict)  # file -> sha256 of its bytes: what cached results are keyed on
     also_described_in: dict = field(default_factory=dict)  # subject -> the other files that describe it (rare)
+    root: Path | None = None  # the project, which file labels are relative to
 
     def file_of(self, node) -> str:
         return self.origin.get(node, "?")
@@ -248,7 +249,7 @@ def load(settings: Settings) -> Sources:
     for graph in graphs.values():
         graph.bind("tw", settings.tw)
     return Sources(graphs["data"], graphs["vocabulary"], graphs["shapes"], origin, settings.data_dir, digests,
-                   also_described_in)
+                   also_described_in, settings.root)
 
 
 def data_files(settings: Settings) -> Iterator[ReadFile]:

@@ -64,6 +64,11 @@ class OntologyDocumentation:
                            "scope": in_language(g, node, (SKOS.scopeNote,), language)}
                 for language in ("fr", "en")}
 
+    def addresses(self, nodes) -> list[dict]:
+        """IRIs the page shows as themselves (licence, see also, matches): a link only where site.href
+        makes one, so an IRI of another scheme than http(s) or mailto is shown as text."""
+        return [{"iri": str(n), "href": self.site.href(n, self.page)} for n in sorted(set(nodes), key=str)]
+
     def references(self, nodes) -> list[dict]:
         return [self.reference(n) for n in sorted(set(nodes), key=str) if isinstance(n, URIRef)]
 
@@ -101,9 +106,9 @@ class OntologyDocumentation:
             concepts = [{"iri": str(c), "page": self.site.href(c, self.page), "texts": self.texts(c),
                          "notation": self.site.prefixed_name(c),
                          "broader": self.references(g.objects(c, SKOS.broader)),
-                         "matches": [str(m) for p in (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch,
-                                                      SKOS.narrowMatch, SKOS.relatedMatch)
-                                     for m in sorted(g.objects(c, p), key=str)]}
+                         "matches": [match for p in (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch,
+                                                     SKOS.narrowMatch, SKOS.relatedMatch)
+                                     for match in self.addresses(g.objects(c, p))]}
                         for c in sorted(set(g.subjects(SKOS.inScheme, scheme)), key=str)]
             found.append({"iri": str(scheme), "page": self.site.href(scheme, self.page),
                           "anchor": "scheme-" + str(scheme).rstrip("/").rsplit("/", 1)[-1],
@@ -118,12 +123,12 @@ class OntologyDocumentation:
         return {"iri": str(o), "page": self.site.href(o, self.page), "texts": self.texts(o),
                 "version": first(OWL.versionInfo), "version_iri": first(OWL.versionIRI),
                 "version_href": self.site.href(g.value(o, OWL.versionIRI), self.page) if g.value(o, OWL.versionIRI) else "",
-                "licence": first(DCTERMS.license),
+                "licences": self.addresses(g.objects(o, DCTERMS.license)),
                 "creators": self.references(g.objects(o, DCTERMS.creator)),
                 "prefix": first(URIRef(VANN + "preferredNamespacePrefix")),
                 "namespace": first(URIRef(VANN + "preferredNamespaceUri")) or self.namespace,
                 "imports": [str(i) for i in sorted(g.objects(o, OWL.imports), key=str)],
-                "see_also": [str(i) for i in sorted(g.objects(o, RDFS.seeAlso), key=str)]}
+                "see_also": self.addresses(g.objects(o, RDFS.seeAlso))}
 
     def view(self) -> dict:
         return {"ontology": self.header(), "classes": self.classes(), "schemes": self.schemes(),

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from pyld import jsonld
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, graph_diff
+
+from twinning.publish import dumps
 
 BASE = "https://example.org/twinning/"
 RDF_DOCUMENTS = ("ttl", "nt", "jsonld")
@@ -54,6 +56,25 @@ def test_each_jsonld_document_expands_to_its_turtle(built, document):
     turtle = Graph().parse(built / document.replace(".jsonld", ".ttl"), format="turtle")
     from_jsonld = expanded_by_pyld(built / document, built)
     assert len(turtle) > 10 and isomorphic(turtle, from_jsonld), differences(turtle, from_jsonld)
+
+
+def test_a_literal_rdf_type_is_written_as_a_property_and_expands_to_the_same_triples(tmp_path):
+    """JSON-LD's @type takes IRIs only: a literal that the data gives as rdf:type becomes a value object
+    of rdf:type, and the IRI types beside it stay @type."""
+    graph = Graph()
+    graph.bind("ex", "https://example.org/twinning/ex/")
+    graph.bind("rdf", RDF)
+    thing = URIRef(BASE + "ex/x")
+    graph.add((thing, RDF.type, Literal("foo")))
+    graph.add((thing, RDF.type, URIRef(BASE + "ex/Thing")))
+    graph.add((thing, URIRef(BASE + "ex/name"), Literal("x", lang="en")))
+    used: set = set()
+    (tmp_path / "x.jsonld").write_bytes(dumps.jsonld(graph, dumps.Prefixes(graph), BASE + "context.jsonld", used))
+    (tmp_path / "context.jsonld").write_bytes(dumps.context_document(used))
+    node = json.loads((tmp_path / "x.jsonld").read_text(encoding="utf-8"))["@graph"][0]
+    assert node["@type"] == ["ex:Thing"] and node["rdf:type"] == [{"@value": "foo"}]
+    from_jsonld = expanded_by_pyld(tmp_path / "x.jsonld", tmp_path)
+    assert isomorphic(graph, from_jsonld), differences(graph, from_jsonld)
 
 
 def minted_iris(published: Path) -> set[str]:

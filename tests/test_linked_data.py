@@ -4,6 +4,7 @@ JSON-LD documents mean, to a standard JSON-LD processor, what the Turtle says.""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -147,8 +148,11 @@ def test_the_catalogue_states_access_rights_rights_and_modification_for_portals(
 
 def test_the_validation_page_explains_each_dcat_ap_warning_in_both_languages(built):
     french, english = ((built / name).read_text(encoding="utf-8") for name in ("validation.html", "validation.en.html"))
-    for page in (french, english):
-        assert page.count('<code class="raw">http') == 4  # the four warnings, each shown as pySHACL reports it
+    for page in (french, english):  # the four warnings, each shown as pySHACL reports it, in English
+        assert page.count('<code class="raw" lang="en">http') == 4
+    # on the French page, each warning is explained in French first, then its English message labelled so
+    items = re.findall(r'<li><p>([^<]+)</p>\s*<p><small>([^<]+)<code class="raw" lang="en">http', french)
+    assert len(items) == 4 and all(explanation.strip() and "en anglais" in label for explanation, label in items)
     assert "sans explication" not in french and "without an explanation" not in english
     assert "Office des publications" in french and "Publications Office" in english
     assert "corporate-body" in french and "corporate bodies" in english

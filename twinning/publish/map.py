@@ -201,15 +201,23 @@ def main_landmass(country: Country) -> list[tuple[float, float]]:
     return list(max(country.polygons, key=spread)[0]) if country.polygons else []
 
 
+@lru_cache(maxsize=None)
+def views_holding(numeric: str) -> frozenset[str]:
+    """The views that show the main landmass of a country, found once per country for every map that
+    shades it (by its numeric code: hashing a country would hash its outline)."""
+    landmass = main_landmass(countries_by_numeric()[numeric])
+    return frozenset(view for view in VIEWS if all(contains(view, position) for position in landmass))
+
+
 def view_for(places: tuple[Place, ...] | list[Place], shaded: list[Country], one_commune: bool) -> str:
     """The closest of the fixed views that shows every placed place and the main landmass of every
     shaded country; the world for the map of all communes. Fixed views let every map of a view share
     one drawing of its countries."""
     if not one_commune:
         return "world"
-    needed = [p.position for p in places if p.position] + [
-        position for country in shaded for position in main_landmass(country)]
-    return next((view for view in VIEWS if all(contains(view, position) for position in needed)), "world")
+    placed = [p.position for p in places if p.position]
+    return next((view for view in VIEWS if all(contains(view, position) for position in placed)
+                 and all(view in views_holding(country.numeric) for country in shaded)), "world")
 
 
 @lru_cache(maxsize=1)
@@ -366,15 +374,15 @@ def panel(scene: Scene, site: Site, language: str, path: str, view: str, shaded:
     return body + ["</g>", "</g>"]
 
 
-def render(scene: Scene, site: Site, language: str) -> str:
+def render(scene: Scene, site: Site, language: str, shown: tuple[str, bool]) -> str:
     """The scene's own layer as an SVG document, over the base of its layout (`base_name`): the map's
     shaded countries, lines, points, labels and legend, those of a closer view of Europe under a wider
     map that has three places or more there, then the places without coordinates by country, each a
-    link to its page."""
+    link to its page. `shown` is the scene's `layout`."""
     words, path = WORDS[language], file_name(site, scene, language)
     unplaced = [p for p in scene.places if p.position is None]
     shaded = shaded_countries(scene.places)
-    view, detail = layout(scene.places, scene.commune is not None)
+    view, detail = shown
     body = panel(scene, site, language, path, view, shaded, f"{scene.ident}-frame", 0)
     body += legend(words, view_frame(view), bool(shaded))
     bottom = view_frame(view).height
@@ -514,7 +522,7 @@ def write_maps(graph: Graph, tw, site: Site, write) -> str:
         bases[base_name(*shown)] = shown
         everything = everything or base_name(*shown)  # the first scene is the map of all communes
         for language in ("fr", "en"):
-            write(file_name(site, scene, language), render(scene, site, language))
+            write(file_name(site, scene, language), render(scene, site, language, shown))
     for name, shown in bases.items():
         write(name, base_document(*shown))
     return everything

@@ -223,3 +223,30 @@ def test_the_partnerships_table_filters_by_country_and_sorts_by_start(server, tm
     found = probe(server, tmp_path, "partnerships.html", 390, act=FILTER)
     assert found["acted"]["count"] == str(found["acted"]["shown"]) == "3"  # Bamako, Dianguirdé, Massala
     assert found["acted"]["first"] == "Coopération décentralisée Angers – Bamako"  # since 1974, the oldest with Mali
+
+
+MAP = """
+const figure = doc.querySelector("figure.map .map-layers");
+const [base, own] = figure.querySelectorAll("img");
+for (const image of [base, own]) {
+  image.loading = "eager";
+  await image.decode();
+}
+const box = image => { const r = image.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; };
+const text = async image => (await fetch(image.src)).text();
+return {base: box(base), own: box(own), shown: [base.naturalWidth, own.naturalWidth],
+        baseText: await text(base), ownText: await text(own)};
+"""
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_commune_page_shows_its_map_with_country_shapes_and_dianguirde_listed(server, tmp_path, width):
+    """Ivry's map: the shared base of country shapes, and over it, at the same place and width, the
+    map's own layer, which lists Dianguirdé (no dated reference places it) with a link to its page."""
+    found = probe(server, tmp_path, "commune/94041.html", width, act=MAP)["acted"]
+    assert min(found["shown"]) > 0
+    base, own = found["base"], found["own"]
+    assert base[:3] == own[:3] and 0 < base[3] <= own[3] and own[2] <= width
+    assert found["baseText"].count("<path ") >= 20
+    assert 'href="../partner/dianguirde.html"' in found["ownText"] and "Dianguirdé" in found["ownText"]

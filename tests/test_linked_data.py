@@ -4,12 +4,15 @@ JSON-LD documents mean, to a standard JSON-LD processor, what the Turtle says.""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from pyld import jsonld
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, graph_diff
+
+from twinning.publish import dumps
 
 BASE = "https://example.org/twinning/"
 RDF_DOCUMENTS = ("ttl", "nt", "jsonld")
@@ -54,6 +57,25 @@ def test_each_jsonld_document_expands_to_its_turtle(built, document):
     turtle = Graph().parse(built / document.replace(".jsonld", ".ttl"), format="turtle")
     from_jsonld = expanded_by_pyld(built / document, built)
     assert len(turtle) > 10 and isomorphic(turtle, from_jsonld), differences(turtle, from_jsonld)
+
+
+def test_a_literal_rdf_type_is_written_as_a_property_and_expands_to_the_same_triples(tmp_path):
+    """JSON-LD's @type takes IRIs only: a literal that the data gives as rdf:type becomes a value object
+    of rdf:type, and the IRI types beside it stay @type."""
+    graph = Graph()
+    graph.bind("ex", "https://example.org/twinning/ex/")
+    graph.bind("rdf", RDF)
+    thing = URIRef(BASE + "ex/x")
+    graph.add((thing, RDF.type, Literal("foo")))
+    graph.add((thing, RDF.type, URIRef(BASE + "ex/Thing")))
+    graph.add((thing, URIRef(BASE + "ex/name"), Literal("x", lang="en")))
+    used: set = set()
+    (tmp_path / "x.jsonld").write_bytes(dumps.jsonld(graph, dumps.Prefixes(graph), BASE + "context.jsonld", used))
+    (tmp_path / "context.jsonld").write_bytes(dumps.context_document(used))
+    node = json.loads((tmp_path / "x.jsonld").read_text(encoding="utf-8"))["@graph"][0]
+    assert node["@type"] == ["ex:Thing"] and node["rdf:type"] == [{"@value": "foo"}]
+    from_jsonld = expanded_by_pyld(tmp_path / "x.jsonld", tmp_path)
+    assert isomorphic(graph, from_jsonld), differences(graph, from_jsonld)
 
 
 def minted_iris(published: Path) -> set[str]:
@@ -126,8 +148,11 @@ def test_the_catalogue_states_access_rights_rights_and_modification_for_portals(
 
 def test_the_validation_page_explains_each_dcat_ap_warning_in_both_languages(built):
     french, english = ((built / name).read_text(encoding="utf-8") for name in ("validation.html", "validation.en.html"))
-    for page in (french, english):
-        assert page.count('<code class="raw">http') == 4  # the four warnings, each shown as pySHACL reports it
+    for page in (french, english):  # the four warnings, each shown as pySHACL reports it, in English
+        assert page.count('<code class="raw" lang="en">http') == 4
+    # on the French page, each warning is explained in French first, then its English message labelled so
+    items = re.findall(r'<li><p>([^<]+)</p>\s*<p><small>([^<]+)<code class="raw" lang="en">http', french)
+    assert len(items) == 4 and all(explanation.strip() and "en anglais" in label for explanation, label in items)
     assert "sans explication" not in french and "without an explanation" not in english
     assert "Office des publications" in french and "Publications Office" in english
     assert "corporate-body" in french and "corporate bodies" in english

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
@@ -54,16 +55,44 @@ def recorded_positions() -> set[tuple[str, str]]:
     return found
 
 
-@pytest.mark.parametrize("name", ["map.svg", "map.en.svg", *(f"maps/{c}{s}" for c in COMMUNES for s in (".svg", ".en.svg"))])
-def test_each_map_has_country_outlines_and_places_only_where_the_reference_puts_them(built, name):
-    root = ElementTree.parse(built / name).getroot()
+def layers(built, page: str) -> tuple[Path, Path]:
+    """The base and the map's own layer that a page draws one over the other, as files."""
+    found = re.search(r'<div class="map-layers"><img class="map-base" src="([^"]+)" alt=""[^>]*><img src="([^"]+)"',
+                      (built / page).read_text(encoding="utf-8"))
+    assert found, f"{page} shows no map"
+    return tuple((built / page).parent.joinpath(src).resolve() for src in found.groups())
+
+
+PAGES = ["map.html", "map.en.html", *(f"commune/{c}{s}" for c in COMMUNES for s in (".html", ".en.html"))]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_map_has_country_outlines_and_places_only_where_the_reference_puts_them(built, page):
+    base, own = layers(built, page)
+    assert own == (built / (page.replace("commune/", "maps/") if "/" in page else page)).with_suffix(".svg").resolve()
+    root = ElementTree.parse(own).getroot()
     assert root.find(f"{SVG}title").text and root.find(f"{SVG}desc").text
-    outlines = [p for p in root.iter(f"{SVG}path") if p.find(f"{SVG}title") is not None]
-    assert len(outlines) >= 20  # countries, each titled by its name
     description = root.find(f"{SVG}desc").text
     positions = set(re.findall(r"\((-?\d+\.\d{3}), (-?\d+\.\d{3})\)", description))
     assert positions <= recorded_positions()
     assert "Natural Earth" in description and ("Wikidata" in description or not positions)
+    # the countries are the base's, shared and without text; the map's own layer repeats only those it shades
+    shared = ElementTree.parse(base).getroot()
+    outlines = {p.get("d") for p in shared.iter(f"{SVG}path")}
+    assert len(outlines) >= 20 and not [e for e in shared.iter() if e.tag in (f"{SVG}text", f"{SVG}title")]
+    shaded = {p.find(f"{SVG}title").text for p in root.iter(f"{SVG}path") if p.get("d") in outlines}
+    listed = {t.text.rstrip(" :") for t in root.iter(f"{SVG}tspan") if t.get("font-weight") == "bold"}
+    assert shaded <= listed
+    # drawn at the same width, the base lies within the map's own layer, from its top
+    width, height = (float(v) for v in root.get("viewBox").split()[2:])
+    base_width, base_height = (float(v) for v in shared.get("viewBox").split()[2:])
+    assert base_width == width and base_height <= height
+
+
+def test_maps_of_the_same_view_share_one_base(built):
+    bases = {layers(built, page)[0] for page in PAGES}
+    assert {base.name for base in bases} == {p.name for p in (built / "maps").glob("base-*.svg")}
+    assert len(bases) < len(PAGES) // 2
 
 
 def test_ivry_s_map_lists_its_partners_without_coordinates_and_links_them(built):

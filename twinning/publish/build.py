@@ -251,12 +251,13 @@ def write_site(publication: Publication, settings: Settings, comparison: list[di
         for path in (example.path, example.expected_csv):
             if path.exists():
                 write(folder / "queries" / path.name, path.read_bytes())
+    base_map = maps.write_maps(graph, tw, site, lambda name, text: write(folder / name, text))
     write_index_pages(site, folder, {
         "index.html": lambda language: {"communes": site.communes(language), "counts": counts},
         "partnerships.html": lambda language: {"table": site.partnerships_table(language)},
         "partners.html": lambda language: {"groups": site.partners_by_country(language)},
         "timeline.html": lambda language: {"events": site.timeline(language)},
-        "map.html": lambda language: dict(zip(("points", "unplaced"), site.map_points(language))),
+        "map.html": lambda language: dict(zip(("points", "unplaced"), site.map_points(language)), base=base_map),
         "statistics.html": lambda language: {},
         "vocabulary.html": lambda language: {"vocab": site.vocabulary(language)},
         "wikidata.html": lambda language: dict(zip(("comparison", "legend"), site.comparison(comparison, language)),
@@ -279,7 +280,6 @@ def write_site(publication: Publication, settings: Settings, comparison: list[di
             write(folder / (reading["page"] + page_suffix(language)),
                   site.render("source.html", reading["page"], language, **reading))
     write(folder / "search.json", site.search_index())
-    maps.write_maps(graph, tw, site, lambda name, text: write(folder / name, text))
     charts.write_charts(graph, tw, site, lambda name, text: write(folder / name, text))
     resolvable.write_ontology_documents(site, publication.vocabulary,
                                         dumps.framings(dumps.Prefixes(graph), base + dumps.CONTEXT_FILE),

@@ -133,12 +133,19 @@ CONTEXT_FILE = "context.jsonld"  # beside the pages, at the base IRI: every JSON
 def jsonld_node(block: list[Row], used: set, compact: Callable[[str, set], str]) -> str:
     """One subject as one line of compact JSON-LD, as the standard library's encoder writes a dict of
     lists (no indent, ", " and ": "): its IRIs written prefix:local where Turtle writes them so,
-    against the published context that declares those prefixes, and @type where rdf:type sorts."""
-    parts, predicate = ['{"@id": ', compact(block[0][0], used)], None
+    against the published context that declares those prefixes, and @type where rdf:type sorts. JSON-LD's
+    @type takes IRIs only: a literal value of rdf:type (sorted before the IRIs) stays an rdf:type
+    property with a value object, so that the document still expands to the same triples."""
+    parts, key = ['{"@id": ', compact(block[0][0], used)], None
     for _, p, o, term in block:
-        parts.append(", " if p == predicate else ("], " if predicate is not None else ", ")
-                     + ('"@type"' if p == RDF_TYPE else compact(p, used)) + ": [")
-        if p == RDF_TYPE:
+        as_type = p == RDF_TYPE and o[0] != '"'
+        written = "@type" if as_type else p  # never a predicate's N-Triples form, which starts with "<"
+        if written != key:
+            parts.append(("], " if key is not None else ", ") + ('"@type"' if as_type else compact(p, used)) + ": [")
+            key = written
+        else:
+            parts.append(", ")
+        if as_type:
             parts.append(compact(o, used))
         elif o[0] != '"':
             parts.append('{"@id": ' + compact(o, used) + "}")
@@ -147,7 +154,6 @@ def jsonld_node(block: list[Row], used: set, compact: Callable[[str, set], str])
             parts.append('{"@value": ' + JSON_LINE(str(term)) + (
                 ', "@language": ' + JSON_LINE(language) if language else
                 ', "@type": ' + compact(f"<{datatype}>", used) if datatype else "") + "}")
-        predicate = p
     parts.append("]}")
     return "".join(parts)
 

@@ -5,6 +5,12 @@ item the data links it to (tw:recordedCoordinates of a tw:WikidataRecord). A pla
 record is never given a position: it is listed under the map with its country, and its country is
 shaded, so the map says where it is only as precisely as the data does. Lines join a commune to each
 partner of its partnerships (every partner of a multi-party one) when both are placed.
+
+A map is two layers of the same width, drawn one over the other by the page: the base, sea and country
+outlines of a fixed view (with the closer view of Europe under it, where the map has one), is one file
+shared by every map of that view and, holding no text, by both languages; each map's own file holds
+only what is its own: its shaded countries, lines, points, labels, legend and listing, over a
+transparent ground.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
+from typing import TYPE_CHECKING
 
 import pycountry
 from rdflib import RDF, Graph, URIRef
@@ -20,8 +27,10 @@ from rdflib.namespace import DCTERMS
 
 from .drawing import attribute, country_numeric, document, number, text_width, wrapped
 from .words import country_name
-from .site import Site
 from .topology import Country, countries, equal_earth
+
+if TYPE_CHECKING:  # the pages, which Site renders, name the base of their commune's map
+    from .site import Site
 
 WIDTH = 640.0
 LABEL_SIZE = 16.0
@@ -37,6 +46,8 @@ VIEWS = {
     "eurasia": (-25.0, -12.0, 150.0, 72.0),
     "world": (-180.0, -58.0, 180.0, 84.0),
 }
+DETAIL = "europe"  # the closer view under a wider map that has three places or more there
+DETAIL_GAP = 34.0  # pixels between a map and its closer view, where the closer view's heading goes
 SIMPLIFY = 1.0  # pixels: closer points of a border are one point on the map
 POINT_WKT = re.compile(r"\s*Point\s*\(\s*(-?[0-9.]+)\s+(-?[0-9.]+)\s*\)\s*", re.IGNORECASE)
 
@@ -102,10 +113,7 @@ def scenes(graph: Graph, tw, site: Site) -> list[Scene]:
 
     def place(node) -> Place:
         if node not in known:
-            found = recorded_position(graph, tw, node)
-            code = graph.value(node, tw.countryCode)
-            known[node] = Place(node, node in communes, str(code) if code is not None else None,
-                                found[0] if found else None, found[1] if found else None)
+            known[node] = place_of(graph, tw, node, node in communes)
         return known[node]
 
     def scene(ident: str, commune, members: set) -> Scene:
@@ -118,6 +126,22 @@ def scenes(graph: Graph, tw, site: Site) -> list[Scene]:
     for commune in sorted(partners_of, key=lambda c: site.document_path(c) or str(c)):
         found.append(scene(f"map-{slug(site, commune)}", commune, {commune} | partners_of[commune]))
     return found
+
+
+def place_of(graph: Graph, tw, node, commune: bool) -> Place:
+    found = recorded_position(graph, tw, node)
+    code = graph.value(node, tw.countryCode)
+    return Place(node, commune, str(code) if code is not None else None,
+                 found[0] if found else None, found[1] if found else None)
+
+
+def commune_base(graph: Graph, tw, commune) -> str:
+    """The base under a commune's map, for its page: found from the commune and its partners alone, as
+    `scenes` places them, without drawing the map."""
+    members = {commune} | {member for partnership in graph.subjects(tw.partner, commune)
+                           if (partnership, RDF.type, tw.Partnership) in graph
+                           for member in graph.objects(partnership, tw.partner)}
+    return base_name(*layout([place_of(graph, tw, node, False) for node in sorted(members, key=str)], True))
 
 
 def slug(site: Site, commune) -> str:
@@ -177,15 +201,72 @@ def main_landmass(country: Country) -> list[tuple[float, float]]:
     return list(max(country.polygons, key=spread)[0]) if country.polygons else []
 
 
-def view_for(scene: Scene, shaded: list[Country]) -> str:
+@lru_cache(maxsize=None)
+def views_holding(numeric: str) -> frozenset[str]:
+    """The views that show the main landmass of a country, found once per country for every map that
+    shades it (by its numeric code: hashing a country would hash its outline)."""
+    landmass = main_landmass(countries_by_numeric()[numeric])
+    return frozenset(view for view in VIEWS if all(contains(view, position) for position in landmass))
+
+
+def view_for(places: tuple[Place, ...] | list[Place], shaded: list[Country], one_commune: bool) -> str:
     """The closest of the fixed views that shows every placed place and the main landmass of every
     shaded country; the world for the map of all communes. Fixed views let every map of a view share
     one drawing of its countries."""
-    if scene.commune is None:
+    if not one_commune:
         return "world"
-    needed = [p.position for p in scene.places if p.position] + [
-        position for country in shaded for position in main_landmass(country)]
-    return next((view for view in VIEWS if all(contains(view, position) for position in needed)), "world")
+    placed = [p.position for p in places if p.position]
+    return next((view for view in VIEWS if all(contains(view, position) for position in placed)
+                 and all(view in views_holding(country.numeric) for country in shaded)), "world")
+
+
+@lru_cache(maxsize=1)
+def countries_by_numeric() -> dict[str, Country]:
+    return {c.numeric: c for c in countries() if c.numeric}
+
+
+def shaded_countries(places) -> list[Country]:
+    """The countries of the places without coordinates, which the map shades."""
+    by_numeric = countries_by_numeric()
+    return [by_numeric[n] for n in sorted({country_numeric(p.country) for p in places
+                                           if p.position is None and p.country} - {None}) if n in by_numeric]
+
+
+def layout(places, one_commune: bool) -> tuple[str, bool]:
+    """The map's view, and whether the closer view of Europe goes under it."""
+    view = view_for(places, shaded_countries(places), one_commune)
+    return view, view != DETAIL and sum(1 for p in places if p.position and contains(DETAIL, p.position)) >= 3
+
+
+def base_name(view: str, detail: bool) -> str:
+    """The shared file of a layout's sea and countries: maps/base-<view>[-europe].svg."""
+    return f"maps/base-{view}{'-' + DETAIL if detail else ''}.svg"
+
+
+def base_document(view: str, detail: bool) -> str:
+    """The sea and the country outlines of a layout, with no text: the same file under every map of
+    that layout, in both languages. The page draws the map's own layer over it, at the same width."""
+    parts = base_panel(view, 0)
+    height = view_frame(view).height
+    if detail:
+        parts += base_panel(DETAIL, height + DETAIL_GAP)
+        height += DETAIL_GAP + view_frame(DETAIL).height
+    return "\n".join([
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {number(WIDTH)} {number(height)}" aria-hidden="true">',
+        "<!-- Country outlines: Natural Earth (public domain), twinning/publish/atlas/README.md -->",
+        *parts, "</svg>", ""])
+
+
+def base_panel(view: str, top: float) -> list[str]:
+    """One view's sea and countries, clipped to its frame (a country that reaches into the view is drawn
+    whole) and drawn `top` pixels down."""
+    frame = view_frame(view)
+    area = f'width="{number(frame.width)}" height="{number(frame.height)}"'
+    return [f'<clipPath id="{view}-frame"><rect {area}/></clipPath>',
+            f'<g transform="translate(0 {number(top)})"><g clip-path="url(#{view}-frame)">', f'<rect {area} fill="{SEA}"/>',
+            f'<g fill="{LAND}" stroke="{BORDER}" stroke-width="0.6" stroke-linejoin="round">',
+            country_layer(view), "</g></g>", f'<rect {area} fill="none" stroke="#9aa9b5"/>', "</g>"]
 
 
 @lru_cache(maxsize=None)
@@ -232,16 +313,12 @@ def outline(rings, frame: Frame) -> str | None:
     return "".join(parts) if inside and parts else None
 
 
-@lru_cache(maxsize=None)
-def country_layer(view: str, language: str) -> str:
-    """The countries of a view, each titled with its name: the same text in every map of that view."""
+def country_layer(view: str) -> str:
+    """The countries of a view, one path each. Untitled: an image's titles reach neither a screen
+    reader nor a pointer, and the map's own layer names the countries it shades."""
     frame = view_frame(view)
-    paths = []
-    for country, rings in projected_countries():
-        drawn = outline(rings, frame)
-        if drawn:
-            paths.append(f'<path d="{drawn}"><title>{escape(country_label(country, language))}</title></path>')
-    return "\n".join(paths)
+    return "\n".join(f'<path d="{drawn}"/>' for _, rings in projected_countries()
+                     if (drawn := outline(rings, frame)) is not None)
 
 
 @lru_cache(maxsize=4096)
@@ -273,20 +350,19 @@ def overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def panel(scene: Scene, site: Site, language: str, path: str, view: str, shaded: list[str], ident: str,
+def panel(scene: Scene, site: Site, language: str, path: str, view: str, shaded: list[Country], ident: str,
           top: float) -> list[str]:
-    """One view of the scene: sea, countries (those of places without coordinates shaded), lines,
-    points and labels, clipped to the frame and drawn `top` pixels down."""
+    """The scene's own layer over one view of the base: the countries of places without coordinates
+    shaded, lines, points and labels, clipped to the frame and drawn `top` pixels down."""
     frame = view_frame(view)
     area = f'width="{number(frame.width)}" height="{number(frame.height)}"'
     body = [f'<clipPath id="{ident}"><rect {area}/></clipPath>',
-            f'<g transform="translate(0 {number(top)})"><g clip-path="url(#{ident})">', f'<rect {area} fill="{SEA}"/>',
-            f'<g fill="{LAND}" stroke="{BORDER}" stroke-width="0.6" stroke-linejoin="round">',
-            country_layer(view, language)]
-    for numeric in shaded:
-        drawn = shaded_path(view, numeric)
+            f'<g transform="translate(0 {number(top)})"><g clip-path="url(#{ident})">',
+            f'<g fill="{SHADED}" stroke="{BORDER}" stroke-width="0.6" stroke-linejoin="round">']
+    for country in shaded:
+        drawn = shaded_path(view, country.numeric)
         if drawn:
-            body.append(f'<path fill="{SHADED}" d="{drawn}"/>')
+            body.append(f'<path d="{drawn}"><title>{escape(country_label(country, language))}</title></path>')
     body.append("</g>")
     pixels = {p.node: frame.pixel(*p.position) for p in scene.places if p.position}
     body.append(f'<g fill="none" stroke="{LINE_COLOUR}" stroke-width="1.4" stroke-opacity="0.7">')
@@ -295,28 +371,26 @@ def panel(scene: Scene, site: Site, language: str, path: str, view: str, shaded:
             body.append(f'<path d="{curve(pixels[commune], pixels[partner])}"/>')
     body.append("</g>")
     body += points_and_labels(scene, site, language, path, pixels, frame)
-    return body + ["</g>", f'<rect {area} fill="none" stroke="#9aa9b5"/>', "</g>"]
+    return body + ["</g>", "</g>"]
 
 
-def render(scene: Scene, site: Site, language: str) -> str:
-    """The scene as an SVG document: the map, its labels and legend, a closer view of Europe under a
-    wider map that has three places or more there, then the places without coordinates by country,
-    each a link to its page."""
+def render(scene: Scene, site: Site, language: str, shown: tuple[str, bool]) -> str:
+    """The scene's own layer as an SVG document, over the base of its layout (`base_name`): the map's
+    shaded countries, lines, points, labels and legend, those of a closer view of Europe under a wider
+    map that has three places or more there, then the places without coordinates by country, each a
+    link to its page. `shown` is the scene's `layout`."""
     words, path = WORDS[language], file_name(site, scene, language)
-    by_numeric = {c.numeric: c for c in countries() if c.numeric}
     unplaced = [p for p in scene.places if p.position is None]
-    shaded = [by_numeric[n] for n in sorted({country_numeric(p.country) for p in unplaced if p.country} - {None})
-              if n in by_numeric]
-    view = view_for(scene, shaded)
-    numerics = [c.numeric for c in shaded]
-    body = panel(scene, site, language, path, view, numerics, f"{scene.ident}-frame", 0)
+    shaded = shaded_countries(scene.places)
+    view, detail = shown
+    body = panel(scene, site, language, path, view, shaded, f"{scene.ident}-frame", 0)
     body += legend(words, view_frame(view), bool(shaded))
     bottom = view_frame(view).height
-    if view != "europe" and sum(1 for p in scene.places if p.position and contains("europe", p.position)) >= 3:
+    if detail:
         body.append(f'<text x="8" y="{number(bottom + 24)}" font-size="{number(LIST_SIZE)}" font-weight="bold">'
                     f'{escape(words["detail"])}</text>')
-        body += panel(scene, site, language, path, "europe", numerics, f"{scene.ident}-detail", bottom + 34)
-        bottom += 34 + view_frame("europe").height
+        body += panel(scene, site, language, path, DETAIL, shaded, f"{scene.ident}-detail", bottom + DETAIL_GAP)
+        bottom += DETAIL_GAP + view_frame(DETAIL).height
     height, listing = unplaced_listing(unplaced, site, language, path, bottom + 8)
     body += listing
     placed = [p for p in scene.places if p.position]
@@ -439,12 +513,16 @@ def unplaced_listing(unplaced: list[Place], site: Site, language: str, path: str
     return y - LINE_HEIGHT + 8, parts
 
 
-def write_maps(graph: Graph, tw, site: Site, write) -> list[str]:
-    """Every map in French and English, through `write(relative path, text)`; gives the paths."""
-    written = []
+def write_maps(graph: Graph, tw, site: Site, write) -> str:
+    """Every map's own layer in French and English, and once each base that they use, through
+    `write(relative path, text)`; gives the base of the map of all communes."""
+    bases, everything = {}, ""
     for scene in scenes(graph, tw, site):
+        shown = layout(scene.places, scene.commune is not None)
+        bases[base_name(*shown)] = shown
+        everything = everything or base_name(*shown)  # the first scene is the map of all communes
         for language in ("fr", "en"):
-            name = file_name(site, scene, language)
-            write(name, render(scene, site, language))
-            written.append(name)
-    return written
+            write(file_name(site, scene, language), render(scene, site, language, shown))
+    for name, shown in bases.items():
+        write(name, base_document(*shown))
+    return everything

@@ -11,6 +11,7 @@ from rdflib import RDF
 from rdflib.namespace import SKOS
 
 from ..store import first_value
+from .map import commune_base
 from .words import LANGUAGES, WORDS, country_name, date_text, decade_text
 
 SHOWN = 1_000  # partnerships told on a commune's or partner's page, at most (the table lists them all)
@@ -62,7 +63,7 @@ def commune(site, node, folder: str, language: str) -> dict:
     slug = str(node).rsplit("/", 1)[1]
     return {"kind": "commune", "partnerships": partnerships, "total": total, "places": places,
             "activities": activities(site, site.graph.subjects(tw.ofCommune, node), folder, language),
-            "map": f"maps/{slug}", "name": site.label(node, language)}
+            "map": f"maps/{slug}", "base": commune_base(site.graph, tw, node), "name": site.label(node, language)}
 
 
 def partner(site, node, folder: str, language: str) -> dict:

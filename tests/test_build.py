@@ -357,3 +357,16 @@ def test_workers_hand_the_gil_over_promptly_and_leave_the_interpreter_as_they_fo
         assert list(results) == [2, 4, 6]
     assert during == 0.0005 != before
     assert sys.getswitchinterval() == before
+
+
+def test_quotes_are_found_in_their_archived_text_whatever_its_whitespace():
+    """The reading page marks a quote where the text has it, its spaces written as the page wrote them
+    (line breaks, runs, no-break spaces), even from the middle of a word; a quote the text lacks is not marked."""
+    text = "Jumelage avec\n  Brandenburg\u00a0an der Havel depuis 1963.\tPuis Pise."
+    spans = site_module.found_in(text, ["Brandenburg an der Havel depuis", "elage avec Brandenburg", "Pise.",
+                                        "Pise depuis 1963", "Havel depuis 1963. Puis"])
+    assert [(text[start:end], quote) for start, end, quote in spans] == [
+        ("elage avec\n  Brandenburg", "elage avec Brandenburg"),
+        ("Brandenburg\u00a0an der Havel depuis", "Brandenburg an der Havel depuis"),
+        ("Havel depuis 1963.\tPuis", "Havel depuis 1963. Puis"),
+        ("Pise.", "Pise.")]

@@ -275,8 +275,9 @@ def write_site(publication: Publication, settings: Settings, comparison: list[di
         # every quote (sorted as strings: rdflib compares literals in Python, slowly)
         text = (publication.data_dir / relative).read_bytes()
         write(folder / relative, text)
+        passages = site.quoted_passages(source, text.decode("utf-8"))
         for language in LANGUAGES:
-            reading = site.source_reading(source, text.decode("utf-8"), language)
+            reading = site.source_reading(source, passages, language)
             write(folder / (reading["page"] + page_suffix(language)),
                   site.render("source.html", reading["page"], language, **reading))
     write(folder / "search.json", site.search_index())

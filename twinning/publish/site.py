@@ -6,10 +6,11 @@ import hashlib
 import heapq
 import json
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
@@ -59,6 +60,36 @@ def reading_page(archived_text: str) -> str:
     return archived_text.rpartition(".")[0]
 
 
+class Passages(NamedTuple):
+    text: str
+    supported: dict  # quote -> the facts that cite it
+    spans: list  # (start, end, quote) in the text's order
+
+
+def found_in(text: str, quotes) -> list[tuple[int, int, str]]:
+    """Where each quote is in the text, as (start, end, quote), in the text's order; whitespace runs count
+    as one space, as in the quote check. The text's words are joined by single spaces once, and each
+    quote is looked for in that with str.find: one pass of the text per quote, where a regular
+    expression of the quote's words steps back at every partial match."""
+    words = [(word.start(), word.end()) for word in re.finditer(r"\S+", text)]
+    joined_starts, at = [], 0  # where each word starts in the joined text
+    for start, end in words:
+        joined_starts.append(at)
+        at += end - start + 1
+    joined = " ".join(text[start:end] for start, end in words)
+
+    def in_text(position: int) -> int:  # a position inside a word of the joined text, in the text
+        word = bisect_right(joined_starts, position) - 1
+        return words[word][0] + position - joined_starts[word]
+    spans = []
+    for quote in sorted(quotes):
+        wanted = " ".join(quote.split())
+        found = joined.find(wanted) if wanted else -1
+        if found >= 0:
+            spans.append((in_text(found), in_text(found + len(wanted) - 1) + 1, quote))
+    return sorted(spans)
+
+
 def environment() -> Environment:
     """Templates are read once: they are the package's own and do not change while it runs, and
     Jinja's check for changes costs four file-system calls per page. The navigation is the same on
@@ -87,6 +118,7 @@ class Site:
     link: Callable[..., str] = field(init=False, repr=False)  # see rendered_link
     place_classes: frozenset = field(init=False, repr=False)  # tw:Partner and its subclasses: schema:Place
     archived_texts: dict = field(init=False, repr=False)  # source document -> its archived text's path
+    commune_nodes: frozenset = field(init=False, repr=False)  # the tw:Commune instances, asked of every place
 
     def __post_init__(self):
         self.fragments = self.env.get_template("fragments.html").module
@@ -95,6 +127,7 @@ class Site:
         self.link = lru_cache(maxsize=LINKS_REMEMBERED)(self.rendered_link)
         self.place_classes = frozenset({self.tw.Partner, *self.graph.subjects(RDFS.subClassOf, self.tw.Partner)})
         self.archived_texts = {source: str(text) for source, text in self.graph.subject_objects(self.tw.archivedText)}
+        self.commune_nodes = frozenset(self.graph.subjects(RDF.type, self.tw.Commune))
         self.label_values.update(self.figure_labels())
 
     def figure_labels(self) -> dict:
@@ -367,10 +400,10 @@ class Site:
         tw, rows = self.tw, []
         for partnership in self.graph.subjects(RDF.type, tw.Partnership):
             said = self.outgoing(partnership)
-            places = sorted(said.get(tw.partner, ()), key=lambda p: ((p, RDF.type, tw.Commune) not in self.graph,
+            places = sorted(said.get(tw.partner, ()), key=lambda p: (p not in self.commune_nodes,
                                                                      self.label(p, language), str(p)))
-            communes = [self.place(p, language) for p in places if (p, RDF.type, tw.Commune) in self.graph]
-            partners = [self.place(p, language) for p in places if (p, RDF.type, tw.Commune) not in self.graph]
+            communes = [self.place(p, language) for p in places if p in self.commune_nodes]
+            partners = [self.place(p, language) for p in places if p not in self.commune_nodes]
             sort, since = story.since(said, tw, language)
             start = first_value(said, tw.startDate) or first_value(said, tw.startDecade)
             kind = first_value(said, tw.kind)
@@ -390,7 +423,7 @@ class Site:
     def partners_by_country(self, language: str) -> list[tuple[str, list[dict]]]:
         tw = self.tw
         groups = defaultdict(list)
-        communes = set(self.graph.subjects(RDF.type, tw.Commune))
+        communes = self.commune_nodes
         for partner in set(self.graph.objects(None, tw.partner)) - communes:
             code = value_of(self.graph, partner, tw.countryCode)
             with_communes = {c for p in self.graph.subjects(tw.partner, partner)
@@ -423,7 +456,7 @@ class Site:
         """The communes a partnership, an act or an activity concerns."""
         tw = self.tw
         partnerships = ({node} | set(self.graph.objects(node, tw.partnership)) | set(self.graph.objects(node, tw.formalises)))
-        communes = {c for p in partnerships for c in self.graph.objects(p, tw.partner) if (c, RDF.type, tw.Commune) in self.graph}
+        communes = {c for p in partnerships for c in self.graph.objects(p, tw.partner) if c in self.commune_nodes}
         communes.update(self.graph.objects(node, tw.ofCommune))
         return sorted(self.label(c, language) for c in communes)
 
@@ -432,7 +465,7 @@ class Site:
         places without one."""
         tw = self.tw
         points, unplaced = [], []
-        for partner in set(self.graph.objects(None, tw.partner)) | set(self.graph.subjects(RDF.type, tw.Commune)):
+        for partner in set(self.graph.objects(None, tw.partner)) | self.commune_nodes:
             item = value_of(self.graph, partner, tw.wikidataItem)
             place = self.place(partner, language)
             for record in self.graph.subjects(tw.item, item) if item is not None else []:
@@ -484,7 +517,7 @@ class Site:
             for node in self.graph.subjects(RDF.type, cls):
                 if self.link_target(node) is not None:
                     entries.append(self.search_entry(node, cls))
-        partners = set(self.graph.objects(None, tw.partner)) - set(self.graph.subjects(RDF.type, tw.Commune))
+        partners = set(self.graph.objects(None, tw.partner)) - self.commune_nodes
         entries += [self.search_entry(p, tw.Partner) for p in partners if self.link_target(p) is not None]
         entries.sort(key=lambda e: (e["p"], e["fr"]))
         return json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -497,23 +530,23 @@ class Site:
         entry["p"] = self.link_target(node)[0]
         return entry
 
-    def source_reading(self, source, text: str, language: str) -> dict:
-        """An archived text with every quoted passage marked, each mark numbered and followed by a link
-        to the list of the facts it supports. Passages that overlap are split where they meet: each
-        piece is marked once; the id goes to the piece where its passage begins."""
-        tw, path = self.tw, reading_page(self.archived_texts[source])
-        folder = path.rpartition("/")[0]
+    def quoted_passages(self, source, text: str) -> Passages:
+        """The facts that quote the source, by quote, and where each quote is in its archived text: the
+        same for the reading page in every language."""
         supported: dict[str, set] = defaultdict(set)  # quote -> the facts that cite it
         for citation in self.graph.subjects(QUOTED_FROM, source):
             quote = value_of(self.graph, citation, EXACT)
-            for fact in self.graph.subjects(tw.citation, citation):
+            for fact in self.graph.subjects(self.tw.citation, citation):
                 supported[str(quote)].add(fact)
-        spans = []  # (start, end, quote)
-        for quote in sorted(supported):
-            found = re.search(r"\s+".join(re.escape(word) for word in quote.split()), text)
-            if found:
-                spans.append((found.start(), found.end(), quote))
-        spans.sort()
+        return Passages(text, dict(supported), found_in(text, supported))
+
+    def source_reading(self, source, quoted: Passages, language: str) -> dict:
+        """An archived text with every quoted passage marked, each mark numbered and followed by a link
+        to the list of the facts it supports. Passages that overlap are split where they meet: each
+        piece is marked once; the id goes to the piece where its passage begins."""
+        path = reading_page(self.archived_texts[source])
+        folder = path.rpartition("/")[0]
+        text, supported, spans = quoted
         numbers = {quote: n for n, (_, _, quote) in enumerate(spans, 1)}
         starts, ends = defaultdict(list), defaultdict(list)
         for start, end, quote in spans:

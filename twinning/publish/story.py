@@ -113,7 +113,7 @@ def partnership(site, node, folder: str, language: str, viewpoint) -> dict:
     """A partnership told from one of its partners (or from its own page, viewpoint None)."""
     tw, said = site.tw, site.outgoing(node)
     words = WORDS[language]
-    all_parties = sorted(said.get(tw.partner, ()), key=lambda p: ((p, RDF.type, tw.Commune) not in site.graph,
+    all_parties = sorted(said.get(tw.partner, ()), key=lambda p: (p not in site.commune_nodes,
                                                                   site.label(p, language), str(p)))
     parties = [party(site, p, folder, language) for p in all_parties]
     sort, since_text = since(said, tw, language)

@@ -218,7 +218,7 @@ def main() -> None:
                                       stdout=subprocess.DEVNULL, stderr=log)
             wait_until_answering(direct, f"http://127.0.0.1:{port}/query", log)
         front = subprocess.Popen([sys.executable, "-m", "twinning.cli", "--project", str(project), "serve", "--port", "0",
-                                  "--output", str(settings.output_dir)], stdout=subprocess.PIPE,
+                                  "--publication", str(settings.output_dir)], stdout=subprocess.PIPE,
                                  stderr=subprocess.DEVNULL, text=True, env={**os.environ, "TMPDIR": str(scratch)})
         banner = front.stdout.readline()
         front_url = banner.split(" at ")[1].split(" ")[0].rstrip("/")

@@ -273,7 +273,7 @@ class GuardedStore:
     """A Graph Store stub on loopback that asks for `scheme` authentication and takes a PUT only with
     Basic credentials `user:secret`: it writes down each request, and the body of each PUT it takes."""
 
-    def __init__(self, scheme: str):
+    def __init__(self, scheme: str, redirect: str | None = None):
         self.requests: list[str] = []
         self.bodies: list[bytes] = []
         store = self
@@ -283,6 +283,12 @@ class GuardedStore:
                 store.requests.append(self.command)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 allowed = self.headers.get("Authorization") == "Basic " + base64.b64encode(b"user:secret").decode()
+                if allowed and redirect:  # elsewhere, as a store behind a hostile proxy might say
+                    self.send_response(307)
+                    self.send_header("Location", redirect)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if allowed and self.command == "PUT":
                     store.bodies.append(body)
                 self.send_response(201 if allowed and self.command == "PUT" else 200 if allowed else 401)
@@ -322,6 +328,28 @@ def test_push_speaks_basic_authentication_and_sends_the_dump_once(built):
     try:
         with pytest.raises(push.PushFailed, match="asks for Bearer authentication: push speaks Basic and Digest"):
             push.push(dump, store.url, "urn:x:g", credentials=("user", "secret"))
+    finally:
+        store.close()
+
+
+def test_push_follows_no_redirect_with_credentials_and_refuses_a_digest_it_cannot_answer(built):
+    """urllib would carry the Authorization header to whatever host a redirect names; and a Digest
+    challenge without a nonce (or with an algorithm urllib lacks) would end in a traceback."""
+    dump = built / "downloads" / "twinning.nt"
+    elsewhere = GuardedStore("Basic")
+    store = GuardedStore("Basic", redirect=elsewhere.url)
+    try:
+        with pytest.raises(push.PushFailed, match="answered HTTP 307"):
+            push.push(dump, store.url, "urn:x:g", credentials=("user", "secret"))
+        assert store.requests == ["HEAD", "HEAD", "PUT"] and elsewhere.requests == []
+    finally:
+        store.close()
+        elsewhere.close()
+    store = GuardedStore("Digest")  # `Digest realm="store"`: no nonce
+    try:
+        with pytest.raises(push.PushFailed, match="asks for a Digest authentication push cannot answer"):
+            push.push(dump, store.url, "urn:x:g", credentials=("user", "secret"))
+        assert store.bodies == []
     finally:
         store.close()
 

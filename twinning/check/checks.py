@@ -183,8 +183,12 @@ def check_literals(sources: Sources, terms: DataTerms) -> list[Problem]:
 def written_at(sources: Sources, subject, lexical: str) -> tuple[str, str]:
     """Where a literal is written, as `data/<file>.ttl:<line>`, and the other lines of that file that
     write it too. The parsed graph keeps no positions, so the files that describe the subject are
-    searched for the quoted lexical form with its datatype (`"2021-02-30"^^`), only for a literal found
-    wrong: a wrong literal is always a typed one, as a bare number is always right."""
+    searched, in order, for the quoted lexical form followed by a datatype marker (`"2021-02-30"^^`),
+    only for a literal found wrong: a wrong literal is always a typed one, as a bare number is always
+    right. The first file that has it is named; the same text typed otherwise, or said of another
+    subject, earlier in that file would be named instead, which the message's resource tells apart."""
+    if sources.root is None:  # sources assembled in memory, without files to search
+        return sources.file_of(subject), ""
     quoted = re.compile(r"""(?<=["'])""" + re.escape(lexical) + r"""(?=["']\^\^)""")
     for label in sources.files_describing(subject):
         text = (sources.root / label).read_text(encoding="utf-8")

@@ -27,13 +27,24 @@ def graph_url(store_url: str, graph_iri: str) -> str:
     return f"{store_url}{separator}{urllib.parse.urlencode({'graph': graph_iri})}"
 
 
+class NotFollowed(urllib.request.HTTPRedirectHandler):
+    """A redirect is answered, not followed: urllib would send the Authorization header on to whatever
+    host the Location names."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+STAYING = urllib.request.build_opener(NotFollowed)
+
+
 def challenge(url: str, headers: dict[str, str], timeout: float) -> str | None:
     """The store's WWW-Authenticate challenge if a bodiless HEAD with these headers gets 401, else None.
 
     Any other answer (a store that asks for nothing, a missing graph, 501 from a store without HEAD)
     lets the PUT go and get the store's own answer."""
     try:
-        urllib.request.urlopen(urllib.request.Request(url, method="HEAD", headers=headers), timeout=timeout).close()
+        STAYING.open(urllib.request.Request(url, method="HEAD", headers=headers), timeout=timeout).close()
     except urllib.error.HTTPError as error:
         if error.code == 401:
             return error.headers.get("WWW-Authenticate", "")
@@ -68,7 +79,13 @@ def authorization(request: urllib.request.Request, store_url: str, credentials: 
         if scheme.lower() == "basic":
             return {"Authorization": "Basic " + base64.b64encode(":".join(credentials).encode()).decode("ascii")}
         signed = urllib.request.Request(request.full_url, data=request.data, method=method)
-        return {"Authorization": "Digest " + digest.get_authorization(signed, fields)}
+        try:
+            answered = digest.get_authorization(signed, fields)
+        except (ValueError, urllib.error.URLError):  # an algorithm or qop urllib does not speak
+            answered = None
+        if answered is None:  # also a challenge without realm or nonce
+            raise PushFailed(f"the graph store {store_url} asks for a Digest authentication push cannot answer: {asked}")
+        return {"Authorization": "Digest " + answered}
 
     if challenge(request.full_url, answer("HEAD"), timeout) is not None:
         raise PushFailed(f"the graph store {store_url} refused user {credentials[0]!r} (HTTP 401): check --user "
@@ -93,10 +110,12 @@ def push(dump: Path, store_url: str, graph_iri: str, timeout: float = 120,
     try:
         for name, value in authorization(request, store_url, credentials, timeout).items():
             request.add_header(name, value)
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with STAYING.open(request, timeout=timeout) as response:
             return response.status
     except urllib.error.HTTPError as error:
         detail = one_line(error.read() if error.fp else b"")
-        raise PushFailed(f"the graph store {store_url} answered HTTP {error.code} {error.reason}: {detail}") from None
+        unused = (" (it asked for no credentials before the upload, so --user was not used)"
+                  if error.code == 401 and credentials is not None else "")
+        raise PushFailed(f"the graph store {store_url} answered HTTP {error.code} {error.reason}{unused}: {detail}") from None
     except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
         raise PushFailed(f"cannot reach the graph store {store_url}: {getattr(error, 'reason', error)}") from None

@@ -104,11 +104,9 @@ def recorded_position(graph: Graph, tw, node) -> tuple[tuple[float, float], URIR
 def scenes(graph: Graph, tw, site: Site) -> list[Scene]:
     """The map of all communes, then one per commune with partnerships, in the order of their pages."""
     communes = set(graph.subjects(RDF.type, tw.Commune))
-    partners_of: dict[URIRef, set[URIRef]] = {}
-    for partnership in graph.subjects(RDF.type, tw.Partnership):
-        members = set(graph.objects(partnership, tw.partner))
-        for commune in members & communes:
-            partners_of.setdefault(commune, set()).update(members - {commune})
+    partnerships = set(graph.subjects(RDF.type, tw.Partnership))
+    partners_of = {commune: commune_members(graph, tw, commune) - {commune} for commune in communes
+                   if not partnerships.isdisjoint(graph.subjects(tw.partner, commune))}
     known: dict[URIRef, Place] = {}
 
     def place(node) -> Place:
@@ -138,10 +136,15 @@ def place_of(graph: Graph, tw, node, commune: bool) -> Place:
 def commune_base(graph: Graph, tw, commune) -> str:
     """The base under a commune's map, for its page: found from the commune and its partners alone, as
     `scenes` places them, without drawing the map."""
-    members = {commune} | {member for partnership in graph.subjects(tw.partner, commune)
-                           if (partnership, RDF.type, tw.Partnership) in graph
-                           for member in graph.objects(partnership, tw.partner)}
+    members = commune_members(graph, tw, commune)
     return base_name(*layout([place_of(graph, tw, node, False) for node in sorted(members, key=str)], True))
+
+
+def commune_members(graph: Graph, tw, commune) -> set:
+    """The commune and every member of its partnerships: what its map shows, and so its base."""
+    return {commune} | {member for partnership in graph.subjects(tw.partner, commune)
+                        if (partnership, RDF.type, tw.Partnership) in graph
+                        for member in graph.objects(partnership, tw.partner)}
 
 
 def slug(site: Site, commune) -> str:

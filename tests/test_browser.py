@@ -40,31 +40,39 @@ TEMPLATES = ["index", "partnerships", "partners", "timeline", "map", "statistics
              "concept/kind/twinning", "concept/kind", "ontology", "ontology/Partnership", "source/ivry-sur-seine",
              "comparison/94041", "project", "reference/wikidata/albertoursino-2021"]
 PROBE_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>probe</title></head><body>
-<iframe id="frame" src="{page}" width="{width}" height="900" title="page"></iframe><pre id="out">pending</pre>
+<iframe id="frame" width="{width}" height="900" title="page"></iframe><pre id="out">pending</pre>
 <script>
-const frame = document.getElementById("frame");
-frame.addEventListener("load", async () => {{
-  const doc = frame.contentDocument, found = {{}};
-  try {{
-    found.width = doc.scrollingElement.scrollWidth;
-    found.title = doc.title;
-    found.lang = doc.documentElement.lang;
-    found.text = doc.body.innerText;
-    found.acted = await (async (doc, win) => {{ {act} }})(doc, frame.contentWindow);
-    if ({axe}) {{
-      await new Promise((resolve, reject) => {{
-        const script = doc.createElement("script");
-        script.src = "{probe}axe.min.js"; script.onload = resolve; script.onerror = reject;
-        doc.head.appendChild(script);
-      }});
-      const report = await frame.contentWindow.axe.run(doc);
-      found.violations = report.violations.map(v => ({{id: v.id, impact: v.impact, help: v.help,
-                                                      targets: v.nodes.slice(0, 3).map(n => n.target.join(" "))}}));
-      found.rules = report.passes.length + report.violations.length;
-    }}
-  }} catch (error) {{ found.error = String(error); }}
-  document.getElementById("out").textContent = JSON.stringify(found);
+const frame = document.getElementById("frame"), pages = {pages}, results = [];
+const opened = page => new Promise(resolve => {{
+  frame.addEventListener("load", resolve, {{once: true}});
+  frame.src = page;
 }});
+(async () => {{
+  for (const {{page, axe}} of pages) {{
+    await opened(page);
+    const doc = frame.contentDocument, found = {{page}};
+    try {{
+      found.width = doc.scrollingElement.scrollWidth;
+      found.title = doc.title;
+      found.lang = doc.documentElement.lang;
+      found.text = doc.body.innerText;
+      found.acted = await (async (doc, win) => {{ {act} }})(doc, frame.contentWindow);
+      if (axe) {{
+        await new Promise((resolve, reject) => {{
+          const script = doc.createElement("script");
+          script.src = "{probe}axe.min.js"; script.onload = resolve; script.onerror = reject;
+          doc.head.appendChild(script);
+        }});
+        const report = await frame.contentWindow.axe.run(doc);
+        found.violations = report.violations.map(v => ({{id: v.id, impact: v.impact, help: v.help,
+                                                        targets: v.nodes.slice(0, 3).map(n => n.target.join(" "))}}));
+        found.rules = report.passes.length + report.violations.length;
+      }}
+    }} catch (error) {{ found.error = String(error); }}
+    results.push(found);
+  }}
+  document.getElementById("out").textContent = JSON.stringify(results);
+}})();
 </script></body></html>
 """
 
@@ -96,20 +104,27 @@ def chromium(*args, tmp_path, width: int = 1280) -> subprocess.CompletedProcess:
                            "--v=0", f"--window-size={width},900", *args], capture_output=True, text=True, timeout=180)
 
 
-def probe(server, tmp_path, page: str, width: int, axe: bool = False, act: str = "return null;") -> dict:
-    """The page in an iframe of the given width: its scroll width, title, language, text, what the
-    script `act` (given `doc` and `win`) returns, and axe's violations."""
+def probe_pages(server, tmp_path, pages: dict[str, bool], width: int, act: str = "return null;") -> dict[str, dict]:
+    """Each page in turn in an iframe of the given width, in one run of Chromium: its scroll width,
+    title, language, text, what the script `act` (given `doc` and `win`) returns, and, where `pages`
+    says so, axe's violations."""
     url, probes, _ = server
-    name = f"{page.replace('/', '_')}-{width}.html"
-    (probes / name).write_text(PROBE_PAGE.format(page="/" + page, width=width, axe="true" if axe else "false",
-                                                 probe=PROBE, act=act), encoding="utf-8")
-    dom = chromium("--virtual-time-budget=20000", "--dump-dom", f"{url}{PROBE}{name}", tmp_path=tmp_path,
-                   width=width + 40)
+    name = f"{next(iter(pages)).replace('/', '_')}-{len(pages)}-{width}.html"
+    listed = json.dumps([{"page": "/" + page, "axe": axe} for page, axe in pages.items()])
+    (probes / name).write_text(PROBE_PAGE.format(pages=listed, width=width, probe=PROBE, act=act), encoding="utf-8")
+    dom = chromium(f"--virtual-time-budget={20000 * len(pages)}", "--dump-dom", f"{url}{PROBE}{name}",
+                   tmp_path=tmp_path, width=width + 40)
     found = re.search(r'<pre id="out">(.*?)</pre>', dom.stdout, re.S)
     assert found, dom.stderr[-2000:]
-    result = json.loads(html.unescape(found.group(1)))
-    assert "error" not in result, result
-    return result
+    results = json.loads(html.unescape(found.group(1)))
+    assert [result["page"] for result in results] == ["/" + page for page in pages]
+    assert [result for result in results if "error" in result] == []
+    return {page: result for page, result in zip(pages, results)}
+
+
+def probe(server, tmp_path, page: str, width: int, axe: bool = False, act: str = "return null;") -> dict:
+    """One page, as probe_pages finds it."""
+    return probe_pages(server, tmp_path, {page: axe}, width, act)[page]
 
 
 def console_errors(stderr: str, built: Path) -> list[str]:
@@ -124,18 +139,17 @@ def console_errors(stderr: str, built: Path) -> list[str]:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_page_template_scrolls_sideways_or_fails_axe(server, tmp_path, width):
     """Every template in both languages at both widths; axe-core's check once per template (at 1280 px)."""
+    pages = {page + suffix: AXE.is_file() and width == WIDTHS[0] and suffix == ".html"
+             for page in TEMPLATES for suffix in (".html", ".en.html")}
+    assert [page for page in pages if not (server[2] / page).is_file()] == []
     wider, serious = {}, {}
-    for page in TEMPLATES:
-        for suffix in (".html", ".en.html"):
-            assert (server[2] / (page + suffix)).is_file(), page + suffix
-            axe = AXE.is_file() and width == WIDTHS[0] and suffix == ".html"
-            found = probe(server, tmp_path, page + suffix, width, axe=axe)
-            if found["width"] > width:
-                wider[page + suffix] = found["width"]
-            if axe:
-                assert found["rules"] > 10, "axe-core ran its rules"
-                serious.update({f"{page}{suffix} {v['id']}": v["targets"] for v in found["violations"]
-                                if v["impact"] in ("serious", "critical")})
+    for page, found in probe_pages(server, tmp_path, pages, width).items():
+        if found["width"] > width:
+            wider[page] = found["width"]
+        if pages[page]:
+            assert found["rules"] > 10, "axe-core ran its rules"
+            serious.update({f"{page} {v['id']}": v["targets"] for v in found["violations"]
+                            if v["impact"] in ("serious", "critical")})
     assert wider == {} and serious == {}
 
 
@@ -166,13 +180,13 @@ IN_ENGLISH = {
 @pytest.mark.parametrize("page", sorted(PEOPLE_LOOK_FOR))
 def test_pages_people_look_for_in_both_languages(server, tmp_path, page, width):
     url, _, built = server
-    french = probe(server, tmp_path, page + ".html", width, axe=AXE.is_file())
+    found = probe_pages(server, tmp_path, {page + ".html": AXE.is_file(), page + ".en.html": False}, width)
+    french, english = found[page + ".html"], found[page + ".en.html"]
     assert [text for text in PEOPLE_LOOK_FOR[page] if text not in french["text"]] == []
     assert french["lang"] == "fr" and len(french["title"]) <= 70 and french["width"] <= width
     if AXE.is_file():
         assert french["rules"] > 10, "axe-core ran its rules"
         assert [v for v in french["violations"] if v["impact"] in ("serious", "critical")] == []
-    english = probe(server, tmp_path, page + ".en.html", width)
     assert english["lang"] == "en" and IN_ENGLISH[page] in english["text"] and english["width"] <= width
     dom = chromium("--dump-dom", f"{url}/{page}.html", tmp_path=tmp_path, width=width)
     switch = re.search(r'<a class="switch" href="([^"]+)" hreflang="en"', dom.stdout)

@@ -13,7 +13,10 @@
   per document, a subject's triples at a time, as the pages' documents are written (the dumps are the
   pages' blocks joined);
 - pool: the build as `twinning build --no-cache --jobs 2` runs it against `--jobs 1` (validation and
-  pages in one process), each in a fresh process, with the time of the validate and pages stages.
+  pages in one process), each in a fresh process, with the time of the validate and pages stages and
+  the peak memory of the main process and of its largest worker;
+- store-build (needs `pip install oxrdflib`): the same build with its graphs on the lean store and on
+  oxrdflib's, the rdflib store over pyoxigraph's Store (terms converted at each read), the stages unchanged.
 
 Prints each figure and its ratio to the library's (above 1: the library takes that many times longer
 or more memory). Not part of the test suite: the figures depend on the machine, and thresholds are
@@ -24,7 +27,10 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -152,8 +158,19 @@ def documents_part(triples: list, graph: Graph, prefixes: dumps.Prefixes, namesp
 
 
 BUILD = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
+from rdflib import Graph
+import twinning.store
+
+if sys.argv[3] == "oxrdflib":  # before the stages import it: every graph new_graph makes is on Oxigraph
+    def oxigraph_graph(bindings_from=None):
+        graph = Graph(store="Oxigraph")
+        for prefix, namespace in bindings_from.namespaces() if bindings_from is not None else ():
+            graph.bind(prefix, namespace, replace=True)
+        return graph
+    twinning.store.new_graph = oxigraph_graph
+
 from twinning.config import load_settings
 from twinning.progress import Progress
 from twinning.publish.build import build
@@ -161,27 +178,71 @@ settings = load_settings(Path(sys.argv[1])).with_overrides(reuse_cache=False, jo
 progress = Progress(live=False)
 started = time.perf_counter()
 build(settings, settings.release_date, progress)
-print(json.dumps({"build": time.perf_counter() - started, **progress.seconds}))
+print(json.dumps({"build": time.perf_counter() - started, **progress.seconds,
+                  "main MiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "largest worker MiB": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
+STORES = {"lean": "LeanMemory (store.py)", "oxrdflib": "oxrdflib's Oxigraph store"}
 
 
-def pool_part(project: Path, jobs: list[int]) -> None:
-    """As `twinning build --no-cache --jobs N` does, in a fresh process, with each stage's time."""
-    runs = {}
-    for count in jobs:
-        done = subprocess.run([sys.executable, "-c", BUILD, str(project), str(count)], check=True,
-                              stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
-        runs[count] = json.loads(done.stdout.splitlines()[-1])
-    for stage in ("validate", "pages", "build"):
-        show(f"worker pool: {'the whole build' if stage == 'build' else 'the ' + stage + ' stage'}",
-             {f"--jobs {count}": runs[count].get(stage, 0.0) for count in jobs}, f"--jobs {jobs[0]}", "s  ")
+def build_runs(project: Path, runs: dict[str, tuple[int, str]], give_up: float) -> dict[str, dict | None]:
+    """Each build as `twinning build --no-cache --jobs N` makes it, in a fresh process and session, its
+    graphs on the store named; a build after the first is stopped, workers included, once it has taken
+    `give_up` times the first one's time: the decision needs no more."""
+    figures: dict[str, dict | None] = {}
+    for label, (jobs, store) in runs.items():
+        first = next(iter(figures.values()), None)
+        limit = first["build"] * give_up if first else None
+        child = subprocess.Popen([sys.executable, "-c", BUILD, str(project), str(jobs), store],
+                                 stdout=subprocess.PIPE, text=True, start_new_session=True,
+                                 cwd=Path(__file__).resolve().parents[1])
+        try:
+            output, _ = child.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.communicate()
+            print(f"  {label}: stopped after {limit:.1f} s ({give_up}× {next(iter(figures))})")
+            figures[label] = None
+            continue
+        if child.returncode:
+            raise SystemExit(f"{label}: the build failed (exit {child.returncode})")
+        figures[label] = json.loads(output.splitlines()[-1])
+    return figures
+
+
+def show_builds(title: str, figures: dict[str, dict | None]) -> None:
+    finished = {label: run for label, run in figures.items() if run is not None}
+    baseline = next(iter(figures))
+    for stage in ("validate", "pages", "build", "main MiB", "largest worker MiB"):
+        name = "the whole build" if stage == "build" else stage if "MiB" in stage else f"the {stage} stage"
+        show(f"{title}: {name}", {label: run.get(stage, 0.0) for label, run in finished.items()}, baseline,
+             "MiB" if "MiB" in stage else "s  ")
+
+
+def pool_part(project: Path, jobs: list[int], give_up: float) -> None:
+    """The worker pool against one process: the same build with --jobs N."""
+    show_builds("worker pool", build_runs(project, {f"--jobs {count}": (count, "lean") for count in jobs}, give_up))
+
+
+def store_build_part(project: Path, jobs: int, give_up: float) -> None:
+    """The lean store against oxrdflib's (rdflib's API over pyoxigraph's Store, terms converted at each
+    read): the whole build, the stages unchanged, reading through store.py's functions, which walk
+    another store's triples through rdflib's API. Needs `pip install oxrdflib`."""
+    if importlib.util.find_spec("oxrdflib") is None:
+        raise SystemExit("the store-build part needs oxrdflib: pip install oxrdflib")
+    runs = {f"{name}, --jobs {jobs}": (jobs, store) for store, name in STORES.items()}
+    show_builds("store under the whole build", build_runs(project, runs, give_up))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("project", type=Path)
-    parser.add_argument("--parts", default="store,serialisers,pool", help="comma-separated: store, serialisers, pool")
-    parser.add_argument("--jobs", default="1,2", help="the --jobs values of the pool's builds, baseline first")
+    parser.add_argument("--parts", default="store,serialisers,pool",
+                        help="comma-separated: store, serialisers, pool, store-build")
+    parser.add_argument("--jobs", default="1,2", help="the --jobs values of the pool's builds, baseline first; "
+                                                     "store-build uses the first")
+    parser.add_argument("--give-up", type=float, default=3.0,
+                        help="stop a build once it has taken this many times the first build's time")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     settings = load_settings(args.project)
@@ -195,8 +256,11 @@ def main() -> None:
         if "serialisers" in parts:
             serialiser_part(triples, str(settings.tw))
         gc.enable()
+    jobs = [int(count) for count in args.jobs.split(",")]
     if "pool" in parts:
-        pool_part(args.project, [int(count) for count in args.jobs.split(",")])
+        pool_part(args.project, jobs, args.give_up)
+    if "store-build" in parts:
+        store_build_part(args.project, jobs[0], args.give_up)
 
 
 if __name__ == "__main__":

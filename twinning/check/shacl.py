@@ -331,7 +331,7 @@ def targets_within(shapes: Graph, selections: dict, shard: int, literals: bool) 
     target_node = SH.targetNode
     for shape, declaration, value in shapes:
         if declaration not in TARGETS:
-            copy.store.add((shape, declaration, value))
+            copy.store.add((shape, declaration, value), copy)
             continue
         found = selections[declaration, value]
         copy.store.addN((shape, target_node, node, copy)

@@ -33,6 +33,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pyoxigraph
@@ -174,7 +175,7 @@ if sys.argv[3] == "oxrdflib":  # before the stages import it: every graph new_gr
 from twinning.config import load_settings
 from twinning.progress import Progress
 from twinning.publish.build import build
-settings = load_settings(Path(sys.argv[1])).with_overrides(reuse_cache=False, jobs=int(sys.argv[2]))
+settings = load_settings(Path(sys.argv[1])).with_overrides(output=sys.argv[4], reuse_cache=False, jobs=int(sys.argv[2]))
 progress = Progress(live=False)
 started = time.perf_counter()
 build(settings, settings.release_date, progress)
@@ -187,13 +188,16 @@ STORES = {"lean": "LeanMemory (store.py)", "oxrdflib": "oxrdflib's Oxigraph stor
 
 def build_runs(project: Path, runs: dict[str, tuple[int, str]], give_up: float) -> dict[str, dict | None]:
     """Each build as `twinning build --no-cache --jobs N` makes it, in a fresh process and session, its
-    graphs on the store named; a build after the first is stopped, workers included, once it has taken
-    `give_up` times the first one's time: the decision needs no more."""
+    graphs on the store named, into a folder of its own (none replaces, and so deletes, another's
+    publication); a build after the first is stopped, workers included, once it has taken `give_up`
+    times the first one's time: the decision needs no more. The folders stay, for the reader to look
+    at and remove."""
     figures: dict[str, dict | None] = {}
-    for label, (jobs, store) in runs.items():
+    outputs = Path(tempfile.mkdtemp(prefix="benchmark-parts-", dir=project))
+    for number, (label, (jobs, store)) in enumerate(runs.items()):
         first = next(iter(figures.values()), None)
         limit = first["build"] * give_up if first else None
-        child = subprocess.Popen([sys.executable, "-c", BUILD, str(project), str(jobs), store],
+        child = subprocess.Popen([sys.executable, "-c", BUILD, str(project), str(jobs), store, str(outputs / str(number))],
                                  stdout=subprocess.PIPE, text=True, start_new_session=True,
                                  cwd=Path(__file__).resolve().parents[1])
         try:
